@@ -1,0 +1,23 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isAlive, readState, removeState, stopTopology } from '@faultline/topology';
+import { printProgress } from './up';
+
+/**
+ * Stops the running topology. A foreground `faultline up` is asked to stop its
+ * own topology (it owns the terminal); a detached one is stopped from here.
+ */
+export async function downCommand(stateFile: string): Promise<number> {
+  const state = readState(stateFile);
+  if (!state) {
+    console.log('no topology is running');
+    return 0;
+  }
+  if (state.ownerPid > 0 && state.ownerPid !== process.pid && isAlive(state.ownerPid)) {
+    process.kill(state.ownerPid, 'SIGTERM');
+    for (let i = 0; i < 600 && isAlive(state.ownerPid); i++) await sleep(100);
+  }
+  await stopTopology(state, printProgress);
+  removeState(stateFile);
+  console.log('stopped; nothing is left running');
+  return 0;
+}

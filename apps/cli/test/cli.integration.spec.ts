@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { isAlive, type TopologyState } from '@faultline/topology';
+
+const BIN = join(__dirname, '..', '..', '..', '..', 'bin', 'faultline.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function faultline(env: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...process.env, ...env }, timeout: 300_000 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const portOpen = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+describe('faultline CLI', { timeout: 600_000 }, () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'faultline-cli-'));
+  const env = { FAULTLINE_STATE_DIR: stateDir };
+
+  after(async () => {
+    // Leave nothing running even when an assertion failed half way.
+    await faultline(env, 'down');
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('up --detach, status --json and down leave no process or listening port behind', async () => {
+    const up = await faultline(env, 'up', '--detach');
+    assert.equal(up.code, 0, up.stderr);
+    assert.match(up.stdout, /pg-primary\s+postgres\s+primary\s+127\.0\.0\.1:\d+/);
+
+    const status = await faultline(env, 'status', '--json');
+    assert.equal(status.code, 0, status.stderr);
+    const report = JSON.parse(status.stdout) as {
+      nodes: {
+        name: string;
+        kind: string;
+        role: string;
+        host: string;
+        port: number;
+        pid: number;
+        healthy: boolean;
+        url?: string;
+      }[];
+      links: {
+        name: string;
+        client: string;
+        server: string;
+        listen: string;
+        upstream: string;
+        enabled: boolean;
+        toxics: unknown[];
+      }[];
+    };
+    assert.deepEqual(
+      report.nodes.map((n) => n.name),
+      [
+        'toxiproxy',
+        'pg-primary',
+        'pg-replica-1',
+        'pg-replica-2',
+        'redis-primary',
+        'redis-replica-1',
+        'redis-replica-2',
+        'sentinel-1',
+        'sentinel-2',
+        'sentinel-3',
+        'kafka-0',
+        'prometheus',
+      ],
+    );
+    for (const node of report.nodes) {
+      assert.equal(node.healthy, true, `${node.name} healthy`);
+      assert.equal(node.host, '127.0.0.1');
+      assert.deepEqual(
+        Object.keys(node).sort(),
+        [
+          'healthy',
+          'host',
+          'kind',
+          'name',
+          'pid',
+          'port',
+          'role',
+          ...(node.url ? ['url'] : []),
+        ].sort(),
+      );
+    }
+    assert.deepEqual(
+      report.nodes.filter((n) => n.url).map((n) => n.name),
+      ['toxiproxy', 'prometheus'],
+    );
+    assert.deepEqual(
+      report.links.map((l) => [l.name, l.enabled, l.toxics.length]),
+      [
+        ['pg-replica-1->pg-primary', true, 0],
+        ['pg-replica-2->pg-primary', true, 0],
+        ['redis-replica-1->redis-primary', true, 0],
+        ['redis-replica-2->redis-primary', true, 0],
+      ],
+    );
+
+    const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as TopologyState;
+    const ports = [
+      ...state.nodes.flatMap((n) => [n.port, ...Object.values(n.extraPorts ?? {})]),
+      ...state.links.map((l) => Number(l.listen.split(':')[1])),
+    ];
+    assert.equal(
+      (await Promise.all(ports.map(portOpen))).filter(Boolean).length,
+      ports.length,
+      'every port listens',
+    );
+
+    const again = await faultline(env, 'up', '--detach');
+    assert.notEqual(again.code, 0, 'a second up must refuse');
+    assert.match(again.stderr, /^faultline: a topology is already running .*faultline down/);
+
+    const down = await faultline(env, 'down');
+    assert.equal(down.code, 0, down.stderr);
+    assert.deepEqual(
+      state.nodes.filter((n) => isAlive(n.pid)).map((n) => n.name),
+      [],
+      'processes left',
+    );
+    assert.deepEqual(
+      (await Promise.all(ports.map(portOpen))).some(Boolean),
+      false,
+      'a port still listens',
+    );
+    assert.equal(existsSync(state.rootDir), false, 'data directory removed');
+    assert.equal(existsSync(join(stateDir, 'state.json')), false, 'state file removed');
+  });
+
+  it('answers a status without a topology with one line and a non-zero exit', async () => {
+    const status = await faultline(env, 'status');
+    assert.equal(status.code, 1);
+    assert.equal(status.stderr.trim().split('\n').length, 1);
+    assert.match(status.stderr, /no topology is running .*faultline up/);
+  });
+
+  it('says what to run when Kafka and Toxiproxy are not provisioned', async () => {
+    const emptyCache = mkdtempSync(join(tmpdir(), 'faultline-cache-'));
+    try {
+      const up = await faultline({ ...env, FAULTLINE_CACHE_DIR: emptyCache }, 'up');
+      assert.equal(up.code, 1);
+      assert.equal(up.stderr.trim().split('\n').length, 1, up.stderr);
+      assert.match(up.stderr, /npm run provision/);
+    } finally {
+      rmSync(emptyCache, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects an unknown command with one line', async () => {
+    const run = await faultline(env, 'launch');
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr.trim(), 'faultline: unknown command launch; see `faultline help`');
+  });
+});

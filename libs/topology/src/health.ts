@@ -1,0 +1,104 @@
+import Redis from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+
+/** Probes that say whether a node answers as its role requires. Each is bounded by ~2 s. */
+
+export async function pgQuery<T>(port: number, sql: string, host = '127.0.0.1'): Promise<T[]> {
+  const client = new Client({
+    host,
+    port,
+    user: 'postgres',
+    database: 'postgres',
+    connectionTimeoutMillis: 2_000,
+    query_timeout: 2_000,
+  });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as T[];
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** A primary accepts queries; a standby is in recovery with its WAL receiver streaming. */
+export async function postgresHealthy(port: number, role: 'primary' | 'replica'): Promise<boolean> {
+  if (role === 'primary') {
+    const [row] = await pgQuery<{ recovering: boolean }>(
+      port,
+      'SELECT pg_is_in_recovery() AS recovering',
+    );
+    return row?.recovering === false;
+  }
+  const rows = await pgQuery<{ status: string }>(port, 'SELECT status FROM pg_stat_wal_receiver');
+  return rows[0]?.status === 'streaming';
+}
+
+export async function redisCommand(port: number, ...args: string[]): Promise<unknown> {
+  const redis = new Redis({
+    host: '127.0.0.1',
+    port,
+    lazyConnect: true,
+    connectTimeout: 2_000,
+    commandTimeout: 2_000,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    const [command, ...rest] = args;
+    return await redis.call(command!, ...rest);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Parses `INFO` output into a field map. */
+export function parseRedisInfo(info: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const line of info.split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon > 0 && !line.startsWith('#')) fields[line.slice(0, colon)] = line.slice(colon + 1);
+  }
+  return fields;
+}
+
+/** A Redis primary answers PING; a replica also has its link to the primary up. */
+export async function redisHealthy(port: number, role: 'primary' | 'replica'): Promise<boolean> {
+  if (role === 'primary') return (await redisCommand(port, 'PING')) === 'PONG';
+  const info = parseRedisInfo(String(await redisCommand(port, 'INFO', 'replication')));
+  return info.role === 'slave' && info.master_link_status === 'up';
+}
+
+/** A Sentinel is healthy once it knows the primary of the monitored master. */
+export async function sentinelHealthy(port: number, masterName: string): Promise<boolean> {
+  const addr = await redisCommand(port, 'SENTINEL', 'get-master-addr-by-name', masterName);
+  return Array.isArray(addr) && addr.length === 2;
+}
+
+export async function kafkaHealthy(port: number): Promise<boolean> {
+  const admin = new Kafka({
+    clientId: 'faultline-health',
+    brokers: [`127.0.0.1:${port}`],
+    connectionTimeout: 2_000,
+    requestTimeout: 2_000,
+    retry: { retries: 0 },
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.controller !== null && cluster.brokers.length > 0;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+export async function httpOk(url: string): Promise<boolean> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+  await response.arrayBuffer();
+  return response.ok;
+}

@@ -1,0 +1,178 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TopologyError } from './errors';
+import {
+  HOST,
+  LINKS,
+  linkName,
+  NODES,
+  type NodeSpec,
+  type RunningNode,
+  type TopologyState,
+} from './model';
+import { launchKafka } from './nodes/kafka';
+import type { LaunchContext } from './nodes/launch';
+import { launchPostgres } from './nodes/postgres';
+import { launchPrometheus } from './nodes/prometheus';
+import { launchRedis, launchSentinel } from './nodes/redis';
+import { createLinks, launchToxiproxy } from './nodes/toxiproxy';
+import { allocatePorts } from './ports';
+import { isAlive, type RunAs, terminate } from './processes';
+import { resolveToolchain } from './toolchain';
+
+export type ProgressEvent =
+  | { node: string; phase: 'starting' }
+  | { node: string; phase: 'healthy'; ms: number }
+  | { node: string; phase: 'failed'; error: string }
+  | { node: string; phase: 'stopped' };
+
+export interface StartOptions {
+  /** Where node data goes; a fresh temporary directory by default. */
+  rootDir?: string;
+  /** Keep the data directory when the topology stops. */
+  keep?: boolean;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/** PostgreSQL refuses to run as root; when we are root it runs as the `postgres` user. */
+function postgresUser(): RunAs | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  try {
+    const id = (flag: string) =>
+      Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    throw new TopologyError(
+      'running as root, but there is no `postgres` user to run PostgreSQL as: run `npm run provision`',
+    );
+  }
+}
+
+const spec = (name: string): NodeSpec => {
+  const node = NODES.find((n) => n.name === name);
+  if (!node) throw new Error(`unknown node ${name}`);
+  return node;
+};
+
+/** How each node stops cleanly: PostgreSQL's fast shutdown is SIGINT (SIGTERM waits for clients). */
+const gracefulSignal = (node: RunningNode): NodeJS.Signals =>
+  node.kind === 'postgres' ? 'SIGINT' : 'SIGTERM';
+
+/** Stops every node of a topology (in parallel) and removes its data unless kept. */
+export async function stopTopology(
+  state: Pick<TopologyState, 'nodes' | 'rootDir' | 'keep'>,
+  onProgress?: (event: ProgressEvent) => void,
+): Promise<void> {
+  await Promise.all(
+    state.nodes.map(async (node) => {
+      await terminate(node.pid, gracefulSignal(node));
+      onProgress?.({ node: node.name, phase: 'stopped' });
+    }),
+  );
+  if (!state.keep) rmSync(state.rootDir, { recursive: true, force: true, maxRetries: 5 });
+}
+
+/** Like Promise.all, but waits for every task to settle first, so nothing starts after a failure is handled. */
+async function allOrFirstError(tasks: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(tasks)).find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+}
+
+export const anyNodeAlive = (state: TopologyState): boolean =>
+  state.nodes.some((n) => isAlive(n.pid));
+
+/**
+ * The whole local topology of real servers: Toxiproxy, PostgreSQL with two
+ * synchronous standbys, Redis with two replicas and three Sentinels, one KRaft
+ * Kafka broker and Prometheus, each on free ports of 127.0.0.1.
+ */
+export async function startTopology(options: StartOptions = {}): Promise<TopologyState> {
+  const toolchain = resolveToolchain();
+  const rootDir = options.rootDir ?? mkdtempSync(join(tmpdir(), 'faultline-'));
+  const pgUser = postgresUser();
+  if (pgUser) chmodSync(rootDir, 0o755);
+  const progress = options.onProgress ?? (() => undefined);
+
+  const names = [...NODES.map((n) => n.name), ...LINKS.map(linkName), 'kafka-0:controller'];
+  const ports = new Map<string, number>();
+  (await allocatePorts(names.length)).forEach((port, i) => ports.set(names[i]!, port));
+  const portOf = (name: string): number => {
+    const port = ports.get(name);
+    if (port === undefined) throw new Error(`no port for ${name}`);
+    return port;
+  };
+
+  const spawned: RunningNode[] = [];
+  const pids: number[] = [];
+  const ctx: LaunchContext = {
+    rootDir,
+    toolchain,
+    postgresUser: pgUser,
+    portOf,
+    linkPort: (client, server) => portOf(`${client}->${server}`),
+    onSpawn: (pid) => pids.push(pid),
+  };
+
+  const start = async (name: string, launcher: (s: NodeSpec) => Promise<RunningNode>) => {
+    progress({ node: name, phase: 'starting' });
+    const began = Date.now();
+    try {
+      const node = await launcher(spec(name));
+      spawned.push(node);
+      progress({ node: name, phase: 'healthy', ms: Date.now() - began });
+      return node;
+    } catch (err) {
+      progress({ node: name, phase: 'failed', error: (err as Error).message });
+      throw err;
+    }
+  };
+
+  try {
+    const toxiproxy = await start('toxiproxy', (s) => launchToxiproxy(ctx, s));
+    const links = await createLinks(ctx, toxiproxy.url!);
+    // Independent chains start together; within a chain, the primary comes first.
+    await allOrFirstError([
+      (async () => {
+        await start('pg-primary', (s) => launchPostgres(ctx, s));
+        await allOrFirstError(
+          ['pg-replica-1', 'pg-replica-2'].map((n) => start(n, (s) => launchPostgres(ctx, s))),
+        );
+      })(),
+      (async () => {
+        await start('redis-primary', (s) => launchRedis(ctx, s));
+        await allOrFirstError(
+          ['redis-replica-1', 'redis-replica-2'].map((n) => start(n, (s) => launchRedis(ctx, s))),
+        );
+        await allOrFirstError(
+          ['sentinel-1', 'sentinel-2', 'sentinel-3'].map((n) =>
+            start(n, (s) => launchSentinel(ctx, s)),
+          ),
+        );
+      })(),
+      start('kafka-0', (s) => launchKafka(ctx, s, portOf('kafka-0:controller'))),
+    ]);
+    await start('prometheus', (s) =>
+      launchPrometheus(ctx, s, [
+        { node: 'toxiproxy', address: `${HOST}:${toxiproxy.port}`, metricsPath: '/metrics' },
+      ]),
+    );
+    const order = NODES.map((n) => n.name);
+    return {
+      version: 1,
+      startedAt: new Date().toISOString(),
+      ownerPid: process.pid,
+      rootDir,
+      keep: options.keep ?? false,
+      nodes: spawned.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)),
+      links,
+    };
+  } catch (err) {
+    // Stop whatever did start, including processes that never became healthy.
+    await Promise.allSettled(pids.map((pid) => terminate(pid, 'SIGTERM', 5_000)));
+    if (!options.keep) rmSync(rootDir, { recursive: true, force: true, maxRetries: 5 });
+    if (err instanceof TopologyError) throw err;
+    throw new TopologyError(`topology failed to start: ${(err as Error).message}`);
+  }
+}

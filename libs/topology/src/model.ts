@@ -1,0 +1,88 @@
+/**
+ * The node and link model of a faultline topology (see DESIGN.md, "Vocabulary").
+ * A node is a process with an address; a link is a directed `client->server`
+ * connection that goes through Toxiproxy so drills can cut or slow it.
+ */
+export type NodeKind =
+  'postgres' | 'redis' | 'sentinel' | 'kafka' | 'toxiproxy' | 'prometheus' | 'app';
+export type NodeRole =
+  'primary' | 'replica' | 'sentinel' | 'broker' | 'proxy' | 'monitor' | 'service';
+
+export interface NodeSpec {
+  name: string;
+  kind: NodeKind;
+  role: NodeRole;
+}
+
+export interface LinkSpec {
+  client: string;
+  server: string;
+}
+
+export const linkName = (link: LinkSpec): string => `${link.client}->${link.server}`;
+
+/** Start order matters: Toxiproxy first (links exist before their clients), primaries before replicas. */
+export const NODES: readonly NodeSpec[] = [
+  { name: 'toxiproxy', kind: 'toxiproxy', role: 'proxy' },
+  { name: 'pg-primary', kind: 'postgres', role: 'primary' },
+  { name: 'pg-replica-1', kind: 'postgres', role: 'replica' },
+  { name: 'pg-replica-2', kind: 'postgres', role: 'replica' },
+  { name: 'redis-primary', kind: 'redis', role: 'primary' },
+  { name: 'redis-replica-1', kind: 'redis', role: 'replica' },
+  { name: 'redis-replica-2', kind: 'redis', role: 'replica' },
+  { name: 'sentinel-1', kind: 'sentinel', role: 'sentinel' },
+  { name: 'sentinel-2', kind: 'sentinel', role: 'sentinel' },
+  { name: 'sentinel-3', kind: 'sentinel', role: 'sentinel' },
+  { name: 'kafka-0', kind: 'kafka', role: 'broker' },
+  { name: 'prometheus', kind: 'prometheus', role: 'monitor' },
+];
+
+export const LINKS: readonly LinkSpec[] = [
+  { client: 'pg-replica-1', server: 'pg-primary' },
+  { client: 'pg-replica-2', server: 'pg-primary' },
+  { client: 'redis-replica-1', server: 'redis-primary' },
+  { client: 'redis-replica-2', server: 'redis-primary' },
+];
+
+/** The standby names the primary's `synchronous_standby_names` refers to. */
+export const pgApplicationName = (nodeName: string): string => nodeName.replace(/-/g, '_');
+
+export const SYNCHRONOUS_STANDBY_NAMES = `ANY 1 (${NODES.filter(
+  (n) => n.kind === 'postgres' && n.role === 'replica',
+)
+  .map((n) => pgApplicationName(n.name))
+  .join(', ')})`;
+
+export const SENTINEL_MASTER_NAME = 'faultline';
+export const SENTINEL_QUORUM = 2;
+export const HOST = '127.0.0.1';
+
+/** What a running node is, as kept in the state file. */
+export interface RunningNode extends NodeSpec {
+  host: string;
+  port: number;
+  pid: number;
+  /** Further ports the node listens on (Kafka's controller listener). */
+  extraPorts?: Record<string, number>;
+  url?: string;
+  dataDir: string;
+  logFile: string;
+}
+
+export interface RunningLink extends LinkSpec {
+  name: string;
+  listen: string;
+  upstream: string;
+}
+
+/** Everything another process needs to find and stop a running topology. */
+export interface TopologyState {
+  version: 1;
+  startedAt: string;
+  /** The process that started the topology (the CLI in foreground mode, or a test). */
+  ownerPid: number;
+  rootDir: string;
+  keep: boolean;
+  nodes: RunningNode[];
+  links: RunningLink[];
+}

@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A user other than root to run servers that refuse root (PostgreSQL). */
+export interface RunAs {
+  uid: number;
+  gid: number;
+}
+
+export interface ProcessSpec {
+  command: string;
+  args: string[];
+  cwd: string;
+  logFile: string;
+  env?: NodeJS.ProcessEnv;
+  runAs?: RunAs;
+}
+
+export interface SpawnedProcess {
+  pid: number;
+  /** Resolves with a description of how the process ended, while this process still owns it. */
+  exited: Promise<string>;
+}
+
+/**
+ * Starts a server in its own process group with output appended to its log file.
+ * Detached and unreferenced so `faultline up --detach` can exit and leave it running.
+ */
+export function spawnServer(spec: ProcessSpec): SpawnedProcess {
+  const log = openSync(spec.logFile, 'a');
+  try {
+    const child = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: { ...process.env, ...spec.env },
+      detached: true,
+      stdio: ['ignore', log, log],
+      uid: spec.runAs?.uid,
+      gid: spec.runAs?.gid,
+    });
+    const exited = new Promise<string>((resolve) => {
+      child.once('error', (err) => resolve(`failed to start: ${err.message}`));
+      child.once('exit', (code, signal) =>
+        resolve(signal ? `killed by ${signal}` : `exited with code ${code}`),
+      );
+    });
+    child.unref();
+    if (child.pid === undefined) {
+      throw new Error(`could not start ${spec.command}`);
+    }
+    return { pid: child.pid, exited };
+  } finally {
+    closeSync(log);
+  }
+}
+
+/** State and process group of a live process, from /proc (Linux). */
+function procStat(pid: number): { state: string; pgid: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may itself contain spaces or parentheses.
+    const [state, , pgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: state!, pgid: Number(pgid) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** True while the process exists and is not a zombie (PID 1 in a container may never reap it). */
+export function isAlive(pid: number): boolean {
+  const stat = procStat(pid);
+  return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
+}
+
+/** True while any live (non-zombie) process is left in the process group. */
+function groupAlive(pgid: number): boolean {
+  return readdirSync('/proc').some((entry) => {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) return false;
+    const stat = procStat(pid);
+    return stat !== undefined && stat.pgid === pgid && stat.state !== 'Z' && stat.state !== 'X';
+  });
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // Already gone.
+  }
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (condition()) return true;
+    await sleep(50);
+  }
+  return condition();
+}
+
+/**
+ * Asks a server to stop with its graceful signal, waits for it and every process
+ * of its group (PostgreSQL backends, forked savers) to end, and kills the group
+ * outright when the grace period runs out.
+ */
+export async function terminate(
+  pid: number,
+  graceful: NodeJS.Signals = 'SIGTERM',
+  graceMs = 10_000,
+): Promise<void> {
+  if (isAlive(pid)) {
+    signal(pid, graceful);
+    await waitFor(() => !isAlive(pid), graceMs);
+  }
+  if (await waitFor(() => !groupAlive(pid), isAlive(pid) ? 0 : 2_000)) return;
+  signal(-pid, 'SIGKILL');
+  signal(pid, 'SIGKILL');
+  await waitFor(() => !isAlive(pid) && !groupAlive(pid), 5_000);
+}
+
+export function tailOf(file: string, lines = 5): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}

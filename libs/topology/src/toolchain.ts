@@ -1,0 +1,71 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { TopologyError } from './errors';
+
+/** Where the servers' binaries are; every path is checked before anything starts. */
+export interface Toolchain {
+  pgBinDir: string;
+  redisServer: string;
+  redisSentinel: string;
+  prometheus: string;
+  java: string;
+  kafkaClasspath: string;
+  toxiproxyServer: string;
+}
+
+const PROVISION_HINT = 'run `npm run provision` (it installs what is missing)';
+
+export const cacheDir = (): string =>
+  process.env.FAULTLINE_CACHE_DIR ??
+  join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'faultline');
+
+function onPath(binary: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, binary);
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function required(path: string | undefined, what: string): string {
+  if (path === undefined || !existsSync(path)) {
+    throw new TopologyError(`${what} not found: ${PROVISION_HINT}`);
+  }
+  return path;
+}
+
+/** The manifest scripts/provision.sh writes once Kafka and Toxiproxy are installed. */
+interface ProvisionedTools {
+  kafkaClasspathFile: string;
+  toxiproxyServer: string;
+}
+
+function readProvisionedTools(): ProvisionedTools {
+  const manifest = join(cacheDir(), 'toolchain.json');
+  if (!existsSync(manifest)) {
+    throw new TopologyError(
+      `Kafka and Toxiproxy are not provisioned (${manifest} missing): ${PROVISION_HINT}`,
+    );
+  }
+  return JSON.parse(readFileSync(manifest, 'utf8')) as ProvisionedTools;
+}
+
+export function resolveToolchain(): Toolchain {
+  const pgBinDir = process.env.FAULTLINE_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+  required(join(pgBinDir, 'postgres'), `PostgreSQL server (${pgBinDir}/postgres)`);
+  const tools = readProvisionedTools();
+  const javaHome = process.env.JAVA_HOME;
+  return {
+    pgBinDir,
+    redisServer: required(onPath('redis-server'), 'redis-server'),
+    redisSentinel: required(onPath('redis-sentinel'), 'redis-sentinel'),
+    prometheus: required(onPath('prometheus'), 'prometheus'),
+    java: required(javaHome ? join(javaHome, 'bin', 'java') : onPath('java'), 'java'),
+    kafkaClasspath: readFileSync(
+      required(tools.kafkaClasspathFile, 'Kafka classpath'),
+      'utf8',
+    ).trim(),
+    toxiproxyServer: required(tools.toxiproxyServer, 'toxiproxy-server'),
+  };
+}
