@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { isAlive, type TopologyState } from '@faultline/topology';
+import { eventually } from '@faultline/testing';
 
 const BIN = join(__dirname, '..', '..', '..', '..', 'bin', 'faultline.js');
 
@@ -149,6 +150,31 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
     );
     assert.equal(existsSync(state.rootDir), false, 'data directory removed');
     assert.equal(existsSync(join(stateDir, 'state.json')), false, 'state file removed');
+  });
+
+  it('up in the foreground runs until SIGTERM, then stops everything', async () => {
+    const up = spawn(process.execPath, [BIN, 'up'], { env: { ...process.env, ...env } });
+    let output = '';
+    up.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) =>
+      up.once('exit', (code) => resolve(code)),
+    );
+    await eventually(() => assert.match(output, /press Ctrl-C to stop/), 120_000);
+    const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as TopologyState;
+    assert.equal(state.ownerPid, up.pid);
+    // Still running a while later: the foreground process must not exit on its own.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    assert.equal(up.exitCode, null, 'faultline up exited by itself');
+    assert.ok(state.nodes.every((n) => isAlive(n.pid)));
+
+    up.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.match(output, /stopped; nothing is left running/);
+    assert.deepEqual(
+      state.nodes.filter((n) => isAlive(n.pid)).map((n) => n.name),
+      [],
+    );
+    assert.equal(existsSync(join(stateDir, 'state.json')), false);
   });
 
   it('answers a status without a topology with one line and a non-zero exit', async () => {

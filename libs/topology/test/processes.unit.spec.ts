@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { isAlive, spawnServer, terminate } from '@faultline/topology';
 import { allocatePorts } from '../src/ports';
-import { eventually } from './eventually';
+import { eventually } from '@faultline/testing';
 
 describe('processes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'faultline-proc-'));

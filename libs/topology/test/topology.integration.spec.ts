@@ -13,7 +13,7 @@ import {
   type TopologyState,
   ToxiproxyClient,
 } from '@faultline/topology';
-import { eventually, within } from './eventually';
+import { eventually, within } from '@faultline/testing';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 

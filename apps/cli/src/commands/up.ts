@@ -48,10 +48,13 @@ function claimStateFile(stateFile: string): void {
 }
 
 async function runUntilSignalled(state: TopologyState, stateFile: string): Promise<number> {
+  // Signal listeners alone do not keep Node's event loop alive; this timer does.
+  const keepAlive = setInterval(() => undefined, 60_000);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  clearInterval(keepAlive);
   console.log(`\n${signal}: stopping the topology`);
   await stopTopology(state, printProgress);
   removeState(stateFile);
