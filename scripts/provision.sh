@@ -55,7 +55,7 @@ if ((${#missing[@]})); then
   fi
   trap '[[ $created_policy == 1 ]] && "${sudo[@]}" rm -f "$policy_rc_d"' EXIT
   "${sudo[@]}" apt-get update -qq || fail "apt-get update failed; run: sudo apt-get update && sudo apt-get install -y ${missing[*]}"
-  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+  "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" ||
     fail "apt-get install failed; run: sudo apt-get install -y ${missing[*]}"
 fi
 # The packages start their own servers where an init system runs; ours must not share their ports.

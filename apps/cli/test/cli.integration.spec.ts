@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { isAlive, type TopologyState } from '@faultline/topology';
+import { isAlive, type TopologyState, type TopologyStatus } from '@faultline/topology';
 import { eventually } from '@faultline/testing';
 
 const BIN = join(__dirname, '..', '..', '..', '..', 'bin', 'faultline.js');
@@ -52,27 +52,7 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
 
     const status = await faultline(env, 'status', '--json');
     assert.equal(status.code, 0, status.stderr);
-    const report = JSON.parse(status.stdout) as {
-      nodes: {
-        name: string;
-        kind: string;
-        role: string;
-        host: string;
-        port: number;
-        pid: number;
-        healthy: boolean;
-        url?: string;
-      }[];
-      links: {
-        name: string;
-        client: string;
-        server: string;
-        listen: string;
-        upstream: string;
-        enabled: boolean;
-        toxics: unknown[];
-      }[];
-    };
+    const report = JSON.parse(status.stdout) as TopologyStatus;
     assert.deepEqual(
       report.nodes.map((n) => n.name),
       [

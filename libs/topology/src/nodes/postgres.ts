@@ -27,6 +27,9 @@ unix_socket_directories = ''
 wal_level = replica
 max_wal_senders = 10
 max_replication_slots = 10
+# Two standbys cloned at once each force a checkpoint; without kept WAL one clone can
+# find its start segment already recycled before its slot holds it.
+wal_keep_size = 256MB
 hot_standby = on
 hot_standby_feedback = on
 wal_receiver_status_interval = 1s
