@@ -136,10 +136,16 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
     const up = spawn(process.execPath, [BIN, 'up'], { env: { ...process.env, ...env } });
     let output = '';
     up.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    up.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) =>
       up.once('exit', (code) => resolve(code)),
     );
-    await eventually(() => assert.match(output, /press Ctrl-C to stop/), 120_000);
+    await Promise.race([
+      eventually(() => assert.match(output, /press Ctrl-C to stop/), 120_000),
+      exited.then((code) =>
+        assert.fail(`faultline up exited with ${code} before it was up:\n${output}`),
+      ),
+    ]);
     const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as TopologyState;
     assert.equal(state.ownerPid, up.pid);
     // Still running a while later: the foreground process must not exit on its own.

@@ -69,7 +69,14 @@ export async function launchKafka(
   try {
     await run(
       ctx.toolchain.java,
-      [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', properties],
+      // `=` forms: a random id may begin with '-' and must not read as an option.
+      [
+        ...jvm,
+        'kafka.tools.StorageTool',
+        'format',
+        `--cluster-id=${clusterId()}`,
+        `--config=${properties}`,
+      ],
       { timeout: 120_000 },
     );
   } catch (err) {
