@@ -67,6 +67,7 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
         'sentinel-2',
         'sentinel-3',
         'kafka-0',
+        'payments-0',
         'prometheus',
       ],
     );
@@ -89,7 +90,7 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
     }
     assert.deepEqual(
       report.nodes.filter((n) => n.url).map((n) => n.name),
-      ['toxiproxy', 'prometheus'],
+      ['toxiproxy', 'payments-0', 'prometheus'],
     );
     assert.deepEqual(
       report.links.map((l) => [l.name, l.enabled, l.toxics.length]),
@@ -98,6 +99,7 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
         ['pg-replica-2->pg-primary', true, 0],
         ['redis-replica-1->redis-primary', true, 0],
         ['redis-replica-2->redis-primary', true, 0],
+        ['payments-0->pg-primary', true, 0],
       ],
     );
 

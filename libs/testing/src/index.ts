@@ -1,1 +1,3 @@
 export * from './eventually';
+export * from './http-client';
+export * from './otlp-receiver';

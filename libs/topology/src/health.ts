@@ -4,12 +4,12 @@ import { Client } from 'pg';
 
 /** Probes that say whether a node answers as its role requires. Each is bounded by ~2 s. */
 
-export async function pgQuery<T>(port: number, sql: string, host = '127.0.0.1'): Promise<T[]> {
+export async function pgQuery<T>(port: number, sql: string, database = 'postgres'): Promise<T[]> {
   const client = new Client({
-    host,
+    host: '127.0.0.1',
     port,
     user: 'postgres',
-    database: 'postgres',
+    database,
     connectionTimeoutMillis: 2_000,
     query_timeout: 2_000,
   });

@@ -7,3 +7,4 @@ export * from './state-file';
 export * from './status';
 export * from './toolchain';
 export * from './toxiproxy-client';
+export * from './services';

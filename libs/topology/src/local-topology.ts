@@ -3,7 +3,9 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TopologyError } from './errors';
+import { pgQuery } from './health';
 import {
+  DATABASE,
   HOST,
   LINKS,
   linkName,
@@ -12,6 +14,7 @@ import {
   type RunningNode,
   type TopologyState,
 } from './model';
+import { launchApp } from './nodes/app';
 import { launchKafka } from './nodes/kafka';
 import type { LaunchContext } from './nodes/launch';
 import { launchPostgres } from './nodes/postgres';
@@ -20,6 +23,7 @@ import { launchRedis, launchSentinel } from './nodes/redis';
 import { createLinks, launchToxiproxy } from './nodes/toxiproxy';
 import { allocatePorts } from './ports';
 import { isAlive, type RunAs, terminate } from './processes';
+import { SERVICES } from './services';
 import { resolveToolchain } from './toolchain';
 
 export type ProgressEvent =
@@ -139,6 +143,8 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
         await allOrFirstError(
           ['pg-replica-1', 'pg-replica-2'].map((n) => start(n, (s) => launchPostgres(ctx, s))),
         );
+        // Created once the standbys are up: with remote_apply, the commit waits for one of them.
+        await pgQuery(portOf('pg-primary'), `CREATE DATABASE ${DATABASE}`);
       })(),
       (async () => {
         await start('redis-primary', (s) => launchRedis(ctx, s));
@@ -153,10 +159,21 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
       })(),
       start('kafka-0', (s) => launchKafka(ctx, s, portOf('kafka-0:controller'))),
     ]);
+    const services = await Promise.all(
+      SERVICES.map((service) =>
+        start(service.node, (s) => launchApp(ctx, s, service.app, service.env(ctx))),
+      ),
+    );
     await start('prometheus', (s) =>
-      launchPrometheus(ctx, s, [
-        { node: 'toxiproxy', address: `${HOST}:${toxiproxy.port}`, metricsPath: '/metrics' },
-      ]),
+      launchPrometheus(
+        ctx,
+        s,
+        [toxiproxy, ...services].map((node) => ({
+          node: node.name,
+          address: `${HOST}:${node.port}`,
+          metricsPath: '/metrics',
+        })),
+      ),
     );
     const order = NODES.map((n) => n.name);
     return {

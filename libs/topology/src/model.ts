@@ -34,6 +34,7 @@ export const NODES: readonly NodeSpec[] = [
   { name: 'sentinel-2', kind: 'sentinel', role: 'sentinel' },
   { name: 'sentinel-3', kind: 'sentinel', role: 'sentinel' },
   { name: 'kafka-0', kind: 'kafka', role: 'broker' },
+  { name: 'payments-0', kind: 'app', role: 'service' },
   { name: 'prometheus', kind: 'prometheus', role: 'monitor' },
 ];
 
@@ -42,6 +43,7 @@ export const LINKS: readonly LinkSpec[] = [
   { client: 'pg-replica-2', server: 'pg-primary' },
   { client: 'redis-replica-1', server: 'redis-primary' },
   { client: 'redis-replica-2', server: 'redis-primary' },
+  { client: 'payments-0', server: 'pg-primary' },
 ];
 
 /** The standby names the primary's `synchronous_standby_names` refers to. */
@@ -56,6 +58,8 @@ export const SYNCHRONOUS_STANDBY_NAMES = `ANY 1 (${NODES.filter(
 export const SENTINEL_MASTER_NAME = 'faultline';
 export const SENTINEL_QUORUM = 2;
 export const HOST = '127.0.0.1';
+/** The database the services keep their schemas in (payments now, orders later). */
+export const DATABASE = 'faultline';
 
 /** What a running node is, as kept in the state file. */
 export interface RunningNode extends NodeSpec {

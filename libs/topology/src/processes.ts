@@ -14,6 +14,8 @@ export interface ProcessSpec {
   cwd: string;
   logFile: string;
   env?: NodeJS.ProcessEnv;
+  /** Give the server only `env`, not this process's environment as well. */
+  replaceEnv?: boolean;
   runAs?: RunAs;
 }
 
@@ -32,7 +34,7 @@ export function spawnServer(spec: ProcessSpec): SpawnedProcess {
   try {
     const child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
-      env: { ...process.env, ...spec.env },
+      env: spec.replaceEnv ? spec.env : { ...process.env, ...spec.env },
       detached: true,
       stdio: ['ignore', log, log],
       uid: spec.runAs?.uid,
@@ -119,7 +121,7 @@ export async function terminate(
   await waitFor(() => !isAlive(pid) && !groupAlive(pid), 5_000);
 }
 
-export function tailOf(file: string, lines = 5): string {
+export function tailOf(file: string, lines = 20): string {
   try {
     return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
   } catch {

@@ -52,7 +52,7 @@ async function probe(node: RunningNode): Promise<boolean> {
     case 'prometheus':
       return httpOk(`${node.url}/-/ready`);
     case 'app':
-      return httpOk(`${node.url}/health`);
+      return httpOk(`${node.url}/ready`);
   }
 }
 

@@ -24,6 +24,7 @@ describe('topology model', () => {
       'pg-replica-2->pg-primary',
       'redis-replica-1->redis-primary',
       'redis-replica-2->redis-primary',
+      'payments-0->pg-primary',
     ]);
   });
 

@@ -271,7 +271,11 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
         data: { activeTargets: { labels: { node: string }; health: string; lastError: string }[] };
       };
       const targets = body.data.activeTargets;
-      assert.deepEqual(targets.map((t) => t.labels.node).sort(), ['prometheus', 'toxiproxy']);
+      assert.deepEqual(targets.map((t) => t.labels.node).sort(), [
+        'payments-0',
+        'prometheus',
+        'toxiproxy',
+      ]);
       for (const t of targets) assert.equal(t.health, 'up', `${t.labels.node}: ${t.lastError}`);
     });
   });

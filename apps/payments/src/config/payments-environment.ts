@@ -1,0 +1,45 @@
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
+
+/**
+ * The payments service's configuration, validated at start-up. PostgreSQL is reached
+ * with libpq's own variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE), which
+ * `pg` reads itself.
+ */
+export class PaymentsEnvironment {
+  /** How long a commit may wait for a synchronous standby before the request answers 503. */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  PAYMENTS_COMMIT_TIMEOUT_MS: number = 2000;
+
+  @IsInt()
+  @Min(2)
+  @Max(100)
+  PAYMENTS_POOL_SIZE: number = 10;
+
+  /** How long an Idempotency-Key is remembered, measured on the database's clock. */
+  @IsInt()
+  @Min(60)
+  PAYMENTS_IDEMPOTENCY_TTL_SECONDS: number = 86_400;
+
+  @IsString()
+  @IsNotEmpty()
+  PGHOST!: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PGPORT: number = 5432;
+
+  @IsString()
+  @IsNotEmpty()
+  PGUSER!: string;
+
+  @IsString()
+  @IsOptional()
+  PGPASSWORD?: string;
+
+  @IsString()
+  @IsNotEmpty()
+  PGDATABASE!: string;
+}

@@ -1,0 +1,30 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, IsNotEmpty, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { MAX_AMOUNT } from '../money';
+
+export class CreatePaymentDto {
+  @ApiProperty({ format: 'uuid', description: 'The account charged' })
+  @IsUUID()
+  accountId!: string;
+
+  @ApiProperty({ description: 'Minor units', example: 1_999, minimum: 1, maximum: MAX_AMOUNT })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_AMOUNT)
+  amount!: number;
+
+  @ApiProperty({ example: 'order-42', maxLength: 200 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  reference!: string;
+}
+
+export class PaymentDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) accountId!: string;
+  @ApiProperty() amount!: number;
+  @ApiProperty() reference!: string;
+  @ApiProperty() idempotencyKey!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}

@@ -1,0 +1,30 @@
+import { Body, Controller, Get, Param, Res } from '@nestjs/common';
+import { ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { IdempotencyKey } from '../idempotency/idempotency-key.decorator';
+import { IdempotentCreate } from '../idempotency/idempotent-create.decorator';
+import { respondWith } from '../idempotency/respond';
+import { uuidParam } from '../uuid-param';
+import { CreatePaymentDto, PaymentDto } from './payment.dto';
+import { PaymentsService } from './payments.service';
+
+@ApiTags('payments')
+@Controller('payments')
+export class PaymentsController {
+  constructor(private readonly payments: PaymentsService) {}
+
+  @IdempotentCreate(PaymentDto, 'payment')
+  async create(
+    @IdempotencyKey() key: string,
+    @Body() dto: CreatePaymentDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<unknown> {
+    return respondWith(res, await this.payments.create(key, dto));
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: PaymentDto })
+  get(@Param('id', uuidParam('id')) id: string): Promise<PaymentDto> {
+    return this.payments.get(id);
+  }
+}

@@ -1,0 +1,20 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+
+/**
+ * Validates the process environment against a class of class-validator rules, at
+ * start-up: a service with bad configuration exits at once with every problem named,
+ * instead of failing on its first request.
+ */
+export function validateEnvironment<T extends object>(
+  schema: new () => T,
+  env: Record<string, unknown>,
+): T {
+  const config = plainToInstance(schema, env, { enableImplicitConversion: true });
+  const errors = validateSync(config, { whitelist: false, skipMissingProperties: false });
+  if (errors.length > 0) {
+    const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}));
+    throw new Error(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return config;
+}

@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { TopologyError } from '../errors';
+import { httpOk } from '../health';
+import { HOST, type NodeSpec, type RunningNode } from '../model';
+import { launch, type LaunchContext } from './launch';
+
+/** The repository root: the nearest folder above this file with the project's package.json. */
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'nest-cli.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the faultline repository root');
+    dir = parent;
+  }
+  return dir;
+}
+
+/**
+ * Starts one of the project's Nest apps as the chart runs it: the telemetry preload
+ * first (so tracing hooks load before Nest, pg and the rest), then the app's main,
+ * with only the environment `env` gives (plus PATH and the OTEL_ exporter settings
+ * of the caller, so a user's collector sees local runs too).
+ */
+export async function launchApp(
+  ctx: LaunchContext,
+  spec: NodeSpec,
+  app: string,
+  env: Record<string, string>,
+): Promise<RunningNode> {
+  const root = repoRoot();
+  const main = join(root, 'dist', 'apps', app, 'src', 'main.js');
+  const preload = join(root, 'dist', 'libs', 'telemetry', 'src', 'preload.js');
+  if (!existsSync(main) || !existsSync(preload)) {
+    throw new TopologyError(
+      `${spec.name}: ${app} is not built (${main} missing): run \`npm run build\``,
+    );
+  }
+  const port = ctx.portOf(spec.name);
+  const url = `http://${HOST}:${port}`;
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => k === 'PATH' || k === 'HOME' || k.startsWith('OTEL_EXPORTER_'),
+    ),
+  ) as Record<string, string>;
+  return launch(ctx, spec, {
+    process: {
+      command: process.execPath,
+      args: ['--require', preload, main],
+      env: { ...inherited, ...env, PORT: String(port), BIND_ADDRESS: HOST },
+      replaceEnv: true,
+    },
+    healthy: () => httpOk(`${url}/ready`),
+    url,
+    timeoutMs: 60_000,
+  });
+}
