@@ -68,6 +68,8 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
         'sentinel-3',
         'kafka-0',
         'payments-0',
+        'catalog-a',
+        'catalog-b',
         'prometheus',
       ],
     );
@@ -90,7 +92,7 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
     }
     assert.deepEqual(
       report.nodes.filter((n) => n.url).map((n) => n.name),
-      ['toxiproxy', 'payments-0', 'prometheus'],
+      ['toxiproxy', 'payments-0', 'catalog-a', 'catalog-b', 'prometheus'],
     );
     assert.deepEqual(
       report.links.map((l) => [l.name, l.enabled, l.toxics.length]),
@@ -100,6 +102,10 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
         ['redis-replica-1->redis-primary', true, 0],
         ['redis-replica-2->redis-primary', true, 0],
         ['payments-0->pg-primary', true, 0],
+        ['catalog-a->redis-primary', true, 0],
+        ['catalog-a->redis-replica-1', true, 0],
+        ['catalog-b->redis-primary', true, 0],
+        ['catalog-b->redis-replica-2', true, 0],
       ],
     );
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ClockModule } from '@faultline/clock';
 import { TelemetryModule } from '@faultline/telemetry';
 import { AccountsModule } from './accounts/accounts.module';
 import { CommitExceptionFilter } from './commit/commit-exception.filter';
@@ -17,6 +18,8 @@ import { TransfersModule } from './transfers/transfers.module';
       readiness: [PostgresReadiness],
       imports: [DatabaseModule],
     }),
+    // The shared clock (and its /internal/clock drill endpoint); key expiry uses the database's clock.
+    ClockModule.forRoot({ node: process.env.FAULTLINE_NODE ?? 'payments' }),
     AccountsModule,
     TransfersModule,
     PaymentsModule,

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +24,7 @@ import { launchRedis, launchSentinel } from './nodes/redis';
 import { createLinks, launchToxiproxy } from './nodes/toxiproxy';
 import { allocatePorts } from './ports';
 import { isAlive, type RunAs, terminate } from './processes';
-import { SERVICES } from './services';
+import { type CatalogOrdering, SERVICES, type ServiceEnvContext } from './services';
 import { resolveToolchain } from './toolchain';
 
 export type ProgressEvent =
@@ -38,6 +39,14 @@ export interface StartOptions {
   /** Keep the data directory when the topology stops. */
   keep?: boolean;
   onProgress?: (event: ProgressEvent) => void;
+  /** The catalog's write ordering; CATALOG_ORDERING of this process, else `wall`. */
+  catalogOrdering?: CatalogOrdering;
+}
+
+export function catalogOrderingFrom(value: string | undefined): CatalogOrdering {
+  if (value === undefined || value === '' || value === 'wall') return 'wall';
+  if (value === 'hlc') return 'hlc';
+  throw new TopologyError(`CATALOG_ORDERING must be wall or hlc, not ${JSON.stringify(value)}`);
 }
 
 /** PostgreSQL refuses to run as root; when we are root it runs as the `postgres` user. */
@@ -98,6 +107,9 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
   const pgUser = postgresUser();
   if (pgUser) chmodSync(rootDir, 0o755);
   const progress = options.onProgress ?? (() => undefined);
+  const catalogOrdering =
+    options.catalogOrdering ?? catalogOrderingFrom(process.env.CATALOG_ORDERING);
+  const adminToken = randomBytes(24).toString('base64url');
 
   const names = [...NODES.map((n) => n.name), ...LINKS.map(linkName), 'kafka-0:controller'];
   const ports = new Map<string, number>();
@@ -159,9 +171,10 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
       })(),
       start('kafka-0', (s) => launchKafka(ctx, s, portOf('kafka-0:controller'))),
     ]);
+    const envContext: ServiceEnvContext = { linkPort: ctx.linkPort, adminToken, catalogOrdering };
     const services = await Promise.all(
       SERVICES.map((service) =>
-        start(service.node, (s) => launchApp(ctx, s, service.app, service.env(ctx))),
+        start(service.node, (s) => launchApp(ctx, s, service.app, service.env(envContext))),
       ),
     );
     await start('prometheus', (s) =>
@@ -182,6 +195,7 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
       ownerPid: process.pid,
       rootDir,
       keep: options.keep ?? false,
+      adminToken,
       nodes: spawned.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)),
       links,
     };

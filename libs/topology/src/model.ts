@@ -35,6 +35,8 @@ export const NODES: readonly NodeSpec[] = [
   { name: 'sentinel-3', kind: 'sentinel', role: 'sentinel' },
   { name: 'kafka-0', kind: 'kafka', role: 'broker' },
   { name: 'payments-0', kind: 'app', role: 'service' },
+  { name: 'catalog-a', kind: 'app', role: 'service' },
+  { name: 'catalog-b', kind: 'app', role: 'service' },
   { name: 'prometheus', kind: 'prometheus', role: 'monitor' },
 ];
 
@@ -44,6 +46,10 @@ export const LINKS: readonly LinkSpec[] = [
   { client: 'redis-replica-1', server: 'redis-primary' },
   { client: 'redis-replica-2', server: 'redis-primary' },
   { client: 'payments-0', server: 'pg-primary' },
+  { client: 'catalog-a', server: 'redis-primary' },
+  { client: 'catalog-a', server: 'redis-replica-1' },
+  { client: 'catalog-b', server: 'redis-primary' },
+  { client: 'catalog-b', server: 'redis-replica-2' },
 ];
 
 /** The standby names the primary's `synchronous_standby_names` refers to. */
@@ -87,6 +93,8 @@ export interface TopologyState {
   ownerPid: number;
   rootDir: string;
   keep: boolean;
+  /** The bearer token of every service's internal endpoints (and, later, the control API). */
+  adminToken: string;
   nodes: RunningNode[];
   links: RunningLink[];
 }

@@ -3,7 +3,12 @@ import { DATABASE, HOST } from './model';
 /** What a service's environment is built from: the ports of the topology it runs in. */
 export interface ServiceEnvContext {
   linkPort(client: string, server: string): number;
+  adminToken: string;
+  /** How the catalog orders concurrent writes: wall-clock or hybrid logical timestamps. */
+  catalogOrdering: CatalogOrdering;
 }
+
+export type CatalogOrdering = 'wall' | 'hlc';
 
 /** A node that runs one of the project's apps. */
 export interface ServiceSpec {
@@ -16,9 +21,26 @@ export interface ServiceSpec {
   env(ctx: ServiceEnvContext): Record<string, string>;
 }
 
-const otel = (service: string, node: string): Record<string, string> => ({
+/** What every service gets: its identity (traces, metrics, clock) and the admin token. */
+const common = (service: string, node: string, ctx: ServiceEnvContext): Record<string, string> => ({
   OTEL_SERVICE_NAME: service,
   OTEL_RESOURCE_ATTRIBUTES: `service.instance.id=${node}`,
+  FAULTLINE_NODE: node,
+  FAULTLINE_ADMIN_TOKEN: ctx.adminToken,
+});
+
+/** A catalog instance writes to the primary and reads eventual data from its own replica. */
+const catalog = (node: string, replica: string): ServiceSpec => ({
+  node,
+  app: 'catalog',
+  env: (ctx) => ({
+    ...common('catalog', node, ctx),
+    REDIS_PRIMARY_URL: `redis://${HOST}:${ctx.linkPort(node, 'redis-primary')}`,
+    REDIS_REPLICA_URL: `redis://${HOST}:${ctx.linkPort(node, replica)}`,
+    REDIS_PRIMARY_NODE: 'redis-primary',
+    REDIS_REPLICA_NODE: replica,
+    CATALOG_ORDERING: ctx.catalogOrdering,
+  }),
 });
 
 export const SERVICES: readonly ServiceSpec[] = [
@@ -26,7 +48,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     node: 'payments-0',
     app: 'payments',
     env: (ctx) => ({
-      ...otel('payments', 'payments-0'),
+      ...common('payments', 'payments-0', ctx),
       // libpq's own variables, which `pg` reads; the connection goes through the node's link.
       PGHOST: HOST,
       PGPORT: String(ctx.linkPort('payments-0', 'pg-primary')),
@@ -35,4 +57,6 @@ export const SERVICES: readonly ServiceSpec[] = [
       PAYMENTS_COMMIT_TIMEOUT_MS: '2000',
     }),
   },
+  catalog('catalog-a', 'redis-replica-1'),
+  catalog('catalog-b', 'redis-replica-2'),
 ];

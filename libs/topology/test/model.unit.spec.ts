@@ -25,6 +25,10 @@ describe('topology model', () => {
       'redis-replica-1->redis-primary',
       'redis-replica-2->redis-primary',
       'payments-0->pg-primary',
+      'catalog-a->redis-primary',
+      'catalog-a->redis-replica-1',
+      'catalog-b->redis-primary',
+      'catalog-b->redis-replica-2',
     ]);
   });
 

@@ -272,6 +272,8 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
       };
       const targets = body.data.activeTargets;
       assert.deepEqual(targets.map((t) => t.labels.node).sort(), [
+        'catalog-a',
+        'catalog-b',
         'payments-0',
         'prometheus',
         'toxiproxy',

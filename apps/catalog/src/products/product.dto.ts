@@ -1,0 +1,70 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+
+export const MAX_QUANTITY = 1_000_000_000;
+
+export class PutProductDto {
+  @ApiProperty({ example: 'Espresso cup', maxLength: 200 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ example: 1_250, minimum: 0 })
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000_000)
+  priceCents!: number;
+
+  @ApiProperty({ example: 40, minimum: 0 })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_QUANTITY)
+  stock!: number;
+}
+
+export class ReserveDto {
+  @ApiProperty({ example: 2, minimum: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_QUANTITY)
+  qty!: number;
+
+  @ApiProperty({ example: 'order-42', maxLength: 200 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  orderId!: string;
+}
+
+export class TimestampDto {
+  @ApiProperty({ description: 'Wall-clock part, ms since the epoch, from the writer’s clock' })
+  wallMs!: number;
+  @ApiProperty({ description: 'Logical counter (hlc ordering; 0 with wall ordering)' })
+  logical!: number;
+}
+
+export class ProductDto {
+  @ApiProperty() sku!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() priceCents!: number;
+  @ApiProperty() stock!: number;
+  @ApiProperty({ description: 'Incremented by every applied write and reservation' })
+  version!: number;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'The last write’s timestamp, as its writer’s clock read it',
+  })
+  updatedAt!: string;
+  @ApiProperty({ type: TimestampDto }) timestamp!: TimestampDto;
+  @ApiProperty({ description: 'The instance whose write is stored' }) writer!: string;
+}
+
+export class ReservationDto {
+  @ApiProperty() sku!: string;
+  @ApiProperty() orderId!: string;
+  @ApiProperty() qty!: number;
+  @ApiProperty({ description: 'Stock left after this reservation (now, for a repeat)' })
+  stock!: number;
+  @ApiProperty({ description: 'True when this orderId had already reserved' }) replayed!: boolean;
+}
