@@ -1,39 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { BIN, faultline } from './run-cli';
 import { isAlive, type TopologyState, type TopologyStatus } from '@faultline/topology';
-import { eventually } from '@faultline/testing';
-
-const BIN = join(__dirname, '..', '..', '..', '..', 'bin', 'faultline.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function faultline(env: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { ...process.env, ...env }, timeout: 300_000 },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-const portOpen = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
+import { eventually, portOpen } from '@faultline/testing';
 
 describe('faultline CLI', { timeout: 600_000 }, () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'faultline-cli-'));
@@ -52,7 +25,9 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
 
     const status = await faultline(env, 'status', '--json');
     assert.equal(status.code, 0, status.stderr);
-    const report = JSON.parse(status.stdout) as TopologyStatus;
+    const report = JSON.parse(status.stdout) as TopologyStatus & {
+      control: { url: string; token: string };
+    };
     assert.deepEqual(
       report.nodes.map((n) => n.name),
       [
@@ -71,6 +46,7 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
         'catalog-a',
         'catalog-b',
         'prometheus',
+        'control',
       ],
     );
     for (const node of report.nodes) {
@@ -92,7 +68,7 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
     }
     assert.deepEqual(
       report.nodes.filter((n) => n.url).map((n) => n.name),
-      ['toxiproxy', 'payments-0', 'catalog-a', 'catalog-b', 'prometheus'],
+      ['toxiproxy', 'payments-0', 'catalog-a', 'catalog-b', 'prometheus', 'control'],
     );
     assert.deepEqual(
       report.links.map((l) => [l.name, l.enabled, l.toxics.length]),
@@ -110,6 +86,12 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
     );
 
     const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as TopologyState;
+    assert.deepEqual(report.control, {
+      url: report.nodes.find((n) => n.name === 'control')!.url,
+      token: state.adminToken,
+    });
+    // The detached topology is owned (and supervised) by a background process of its own.
+    assert.ok(state.ownerPid > 0 && isAlive(state.ownerPid), 'a live owner process');
     const ports = [
       ...state.nodes.flatMap((n) => [n.port, ...Object.values(n.extraPorts ?? {})]),
       ...state.links.map((l) => Number(l.listen.split(':')[1])),
@@ -124,6 +106,17 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
     assert.notEqual(again.code, 0, 'a second up must refuse');
     assert.match(again.stderr, /^faultline: a topology is already running .*faultline down/);
 
+    // Supervision: a node that dies outside a kill drill is restarted by the owner process.
+    const victim = state.nodes.find((n) => n.name === 'catalog-b')!;
+    process.kill(victim.pid, 'SIGKILL');
+    await eventually(() => {
+      const now = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as TopologyState;
+      const restarted = now.nodes.find((n) => n.name === 'catalog-b')!;
+      assert.notEqual(restarted.pid, victim.pid);
+      assert.ok(isAlive(restarted.pid));
+      victim.pid = restarted.pid;
+    }, 30_000);
+
     const down = await faultline(env, 'down');
     assert.equal(down.code, 0, down.stderr);
     assert.deepEqual(
@@ -131,6 +124,7 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
       [],
       'processes left',
     );
+    assert.equal(isAlive(state.ownerPid), false, 'the owner process is gone');
     assert.deepEqual(
       (await Promise.all(ports.map(portOpen))).some(Boolean),
       false,

@@ -2,3 +2,4 @@ export * from './eventually';
 export * from './http-client';
 export * from './otlp-receiver';
 export * from './answers';
+export * from './port-open';

@@ -8,3 +8,4 @@ export * from './status';
 export * from './toolchain';
 export * from './toxiproxy-client';
 export * from './services';
+export * from './supervisor';

@@ -24,7 +24,13 @@ import { launchRedis, launchSentinel } from './nodes/redis';
 import { createLinks, launchToxiproxy } from './nodes/toxiproxy';
 import { allocatePorts } from './ports';
 import { isAlive, type RunAs, terminate } from './processes';
-import { type CatalogOrdering, SERVICES, type ServiceEnvContext } from './services';
+import {
+  type CatalogOrdering,
+  CONTROL_SERVICE,
+  SERVICES,
+  type ServiceEnvContext,
+} from './services';
+import { removeState, writeState } from './state-file';
 import { resolveToolchain } from './toolchain';
 
 export type ProgressEvent =
@@ -38,6 +44,8 @@ export interface StartOptions {
   rootDir?: string;
   /** Keep the data directory when the topology stops. */
   keep?: boolean;
+  /** Where to record the running topology; inside the data directory by default. */
+  stateFile?: string;
   onProgress?: (event: ProgressEvent) => void;
   /** The catalog's write ordering; CATALOG_ORDERING of this process, else `wall`. */
   catalogOrdering?: CatalogOrdering;
@@ -110,6 +118,7 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
   const catalogOrdering =
     options.catalogOrdering ?? catalogOrderingFrom(process.env.CATALOG_ORDERING);
   const adminToken = randomBytes(24).toString('base64url');
+  const stateFile = options.stateFile ?? join(rootDir, 'state.json');
 
   const names = [...NODES.map((n) => n.name), ...LINKS.map(linkName), 'kafka-0:controller'];
   const ports = new Map<string, number>();
@@ -171,7 +180,12 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
       })(),
       start('kafka-0', (s) => launchKafka(ctx, s, portOf('kafka-0:controller'))),
     ]);
-    const envContext: ServiceEnvContext = { linkPort: ctx.linkPort, adminToken, catalogOrdering };
+    const envContext: ServiceEnvContext = {
+      linkPort: ctx.linkPort,
+      adminToken,
+      catalogOrdering,
+      stateFile,
+    };
     const services = await Promise.all(
       SERVICES.map((service) =>
         start(service.node, (s) => launchApp(ctx, s, service.app, service.env(envContext))),
@@ -189,20 +203,30 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
       ),
     );
     const order = NODES.map((n) => n.name);
-    return {
+    const state = (): TopologyState => ({
       version: 1,
       startedAt: new Date().toISOString(),
       ownerPid: process.pid,
       rootDir,
       keep: options.keep ?? false,
       adminToken,
-      nodes: spawned.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)),
+      stateFile,
+      nodes: [...spawned].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)),
       links,
-    };
+    });
+    // Control reads the state file at start: it must already describe every other node.
+    writeState(stateFile, state());
+    await start(CONTROL_SERVICE.node, (s) =>
+      launchApp(ctx, s, CONTROL_SERVICE.app, CONTROL_SERVICE.env(envContext)),
+    );
+    const final = state();
+    writeState(stateFile, final);
+    return final;
   } catch (err) {
     // Stop whatever did start, including processes that never became healthy.
     await Promise.allSettled(pids.map((pid) => terminate(pid, 'SIGTERM', 5_000)));
     if (!options.keep) rmSync(rootDir, { recursive: true, force: true, maxRetries: 5 });
+    removeState(stateFile);
     if (err instanceof TopologyError) throw err;
     throw new TopologyError(`topology failed to start: ${(err as Error).message}`);
   }

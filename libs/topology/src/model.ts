@@ -3,6 +3,8 @@
  * A node is a process with an address; a link is a directed `client->server`
  * connection that goes through Toxiproxy so drills can cut or slow it.
  */
+import type { ProcessSpec } from './processes';
+
 export type NodeKind =
   'postgres' | 'redis' | 'sentinel' | 'kafka' | 'toxiproxy' | 'prometheus' | 'app';
 export type NodeRole =
@@ -38,6 +40,7 @@ export const NODES: readonly NodeSpec[] = [
   { name: 'catalog-a', kind: 'app', role: 'service' },
   { name: 'catalog-b', kind: 'app', role: 'service' },
   { name: 'prometheus', kind: 'prometheus', role: 'monitor' },
+  { name: 'control', kind: 'app', role: 'service' },
 ];
 
 export const LINKS: readonly LinkSpec[] = [
@@ -77,6 +80,8 @@ export interface RunningNode extends NodeSpec {
   url?: string;
   dataDir: string;
   logFile: string;
+  /** How to start it again (supervision, the end of a kill drill). */
+  process: ProcessSpec;
 }
 
 export interface RunningLink extends LinkSpec {
@@ -93,8 +98,10 @@ export interface TopologyState {
   ownerPid: number;
   rootDir: string;
   keep: boolean;
-  /** The bearer token of every service's internal endpoints (and, later, the control API). */
+  /** The bearer token of the control API and every service's internal endpoints. */
   adminToken: string;
+  /** Where this state is kept; the control service and the supervisor read it. */
+  stateFile: string;
   nodes: RunningNode[];
   links: RunningLink[];
 }

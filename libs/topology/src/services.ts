@@ -6,6 +6,8 @@ export interface ServiceEnvContext {
   adminToken: string;
   /** How the catalog orders concurrent writes: wall-clock or hybrid logical timestamps. */
   catalogOrdering: CatalogOrdering;
+  /** The topology's state file, which the control service reads to find every node. */
+  stateFile: string;
 }
 
 export type CatalogOrdering = 'wall' | 'hlc';
@@ -60,3 +62,16 @@ export const SERVICES: readonly ServiceSpec[] = [
   catalog('catalog-a', 'redis-replica-1'),
   catalog('catalog-b', 'redis-replica-2'),
 ];
+
+/**
+ * The control service (drills, observer) starts last, once the state file describes
+ * every other node; locally its fault backend works on that file's topology.
+ */
+export const CONTROL_SERVICE: ServiceSpec = {
+  node: 'control',
+  app: 'control',
+  env: (ctx) => ({
+    ...common('control', 'control', ctx),
+    FAULTLINE_STATE_FILE: ctx.stateFile,
+  }),
+};

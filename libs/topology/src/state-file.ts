@@ -16,14 +16,26 @@ export function readState(file: string): TopologyState | undefined {
   return JSON.parse(readFileSync(file, 'utf8')) as TopologyState;
 }
 
-/** Written atomically, so a reader never sees half a file. */
-export function writeState(file: string, state: TopologyState): void {
+/** Written through a temporary file and a rename, so a reader never sees half a file. */
+export function writeFileAtomically(file: string, content: string): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
+  writeFileSync(tmp, content);
   renameSync(tmp, file);
 }
 
+export function writeState(file: string, state: TopologyState): void {
+  writeFileAtomically(file, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/**
+ * Nodes a `kill` drill holds down, kept beside the state file: the supervisor leaves
+ * them dead until the control service removes the hold at heal.
+ */
+export const holdsFile = (stateFile: string): string => join(dirname(stateFile), 'holds.json');
+
+/** Removes the state file and the holds beside it. */
 export function removeState(file: string): void {
   rmSync(file, { force: true });
+  rmSync(holdsFile(file), { force: true });
 }

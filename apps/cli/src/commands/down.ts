@@ -16,7 +16,9 @@ export async function downCommand(stateFile: string): Promise<number> {
     process.kill(state.ownerPid, 'SIGTERM');
     for (let i = 0; i < 600 && isAlive(state.ownerPid); i++) await sleep(100);
   }
-  await stopTopology(state, printProgress);
+  // The owner normally stops everything itself; whatever it left (it may have died) stops here,
+  // with the pids its supervisor last recorded.
+  await stopTopology(readState(stateFile) ?? state, printProgress);
   removeState(stateFile);
   console.log('stopped; nothing is left running');
   return 0;

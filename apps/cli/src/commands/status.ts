@@ -1,35 +1,47 @@
-import { type TopologyStatus, topologyStatus } from '@faultline/topology';
+import {
+  type LinkStatus,
+  type NodeStatus,
+  type TopologyStatus,
+  topologyStatus,
+} from '@faultline/topology';
 import { renderTable } from '../table';
 import { requireState } from './state';
 
+export const NODE_HEADER = ['NODE', 'KIND', 'ROLE', 'ADDRESS', 'PID', 'HEALTHY', 'URL'];
+
+export const nodeRow = (n: NodeStatus): string[] => [
+  n.name,
+  n.kind,
+  n.role,
+  `${n.host}:${n.port}`,
+  String(n.pid),
+  n.healthy ? 'yes' : 'NO',
+  n.url ?? '',
+];
+
+export const LINK_HEADER = ['LINK', 'LISTEN', 'UPSTREAM', 'STATE', 'TOXICS'];
+
+export const linkRow = (l: LinkStatus): string[] => [
+  l.name,
+  l.listen,
+  l.upstream,
+  l.enabled ? 'up' : 'disabled',
+  l.toxics.map((t) => `${t.type}(${t.stream})`).join(',') || '-',
+];
+
 export function formatStatus(status: TopologyStatus): string {
-  const nodes = renderTable(
-    ['NODE', 'KIND', 'ROLE', 'ADDRESS', 'PID', 'HEALTHY', 'URL'],
-    status.nodes.map((n) => [
-      n.name,
-      n.kind,
-      n.role,
-      `${n.host}:${n.port}`,
-      String(n.pid),
-      n.healthy ? 'yes' : 'NO',
-      n.url ?? '',
-    ]),
-  );
-  const links = renderTable(
-    ['LINK', 'LISTEN', 'UPSTREAM', 'STATE', 'TOXICS'],
-    status.links.map((l) => [
-      l.name,
-      l.listen,
-      l.upstream,
-      l.enabled ? 'up' : 'disabled',
-      l.toxics.map((t) => `${t.type}(${t.stream})`).join(',') || '-',
-    ]),
-  );
+  const nodes = renderTable(NODE_HEADER, status.nodes.map(nodeRow));
+  const links = renderTable(LINK_HEADER, status.links.map(linkRow));
   return `${nodes}\n\n${links}`;
 }
 
 export async function statusCommand(stateFile: string, json: boolean): Promise<number> {
-  const status = await topologyStatus(requireState(stateFile));
-  console.log(json ? JSON.stringify(status, null, 2) : formatStatus(status));
+  const state = requireState(stateFile);
+  const status = await topologyStatus(state);
+  const control = {
+    url: state.nodes.find((n) => n.name === 'control')?.url,
+    token: state.adminToken,
+  };
+  console.log(json ? JSON.stringify({ ...status, control }, null, 2) : formatStatus(status));
   return status.nodes.every((n) => n.healthy) ? 0 : 1;
 }

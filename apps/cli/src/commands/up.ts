@@ -1,14 +1,20 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   anyNodeAlive,
+  isAlive,
   type ProgressEvent,
   readState,
   removeState,
   startTopology,
   stopTopology,
+  tailOf,
   TopologyError,
   topologyStatus,
   type TopologyState,
-  writeState,
+  TopologySupervisor,
 } from '@faultline/topology';
 import { formatStatus } from './status';
 
@@ -39,7 +45,7 @@ export function printProgress(event: ProgressEvent): void {
 function claimStateFile(stateFile: string): void {
   const existing = readState(stateFile);
   if (!existing) return;
-  if (anyNodeAlive(existing)) {
+  if (anyNodeAlive(existing) || (existing.ownerPid > 0 && isAlive(existing.ownerPid))) {
     throw new TopologyError(
       `a topology is already running (started ${existing.startedAt}, ${stateFile}): stop it with \`faultline down\``,
     );
@@ -47,32 +53,84 @@ function claimStateFile(stateFile: string): void {
   removeState(stateFile);
 }
 
-async function runUntilSignalled(state: TopologyState, stateFile: string): Promise<number> {
-  // Signal listeners alone do not keep Node's event loop alive; this timer does.
-  const keepAlive = setInterval(() => undefined, 60_000);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+async function printSummary(state: TopologyState): Promise<void> {
+  console.log(`\n${formatStatus(await topologyStatus(state))}\n`);
+  const control = state.nodes.find((n) => n.name === 'control');
+  console.log(`control API: ${control?.url}  (token: ${state.adminToken})`);
+  console.log(`data: ${state.rootDir}`);
+}
+
+/**
+ * The foreground topology: it owns the servers, restarts any that dies outside a
+ * `kill` drill, and stops them all on Ctrl-C or SIGTERM.
+ */
+async function runInForeground(options: UpOptions): Promise<number> {
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  clearInterval(keepAlive);
+  const state = await startTopology({
+    keep: options.keep,
+    onProgress: printProgress,
+    stateFile: options.stateFile,
+  });
+  const supervisor = new TopologySupervisor(options.stateFile, (event) =>
+    console.log(
+      'error' in event
+        ? `  ✗ ${event.node} could not be restarted: ${event.error}`
+        : `  ↻ ${event.node} died and was restarted (pid ${event.pid})`,
+    ),
+  ).start();
+  await printSummary(state);
+  console.log('press Ctrl-C to stop');
+  const signal = await signalled;
   console.log(`\n${signal}: stopping the topology`);
-  await stopTopology(state, printProgress);
-  removeState(stateFile);
+  supervisor.stop();
+  // The supervisor may have restarted nodes: stop the pids the state file has now.
+  await stopTopology(readState(options.stateFile) ?? state, printProgress);
+  removeState(options.stateFile);
   console.log('stopped; nothing is left running');
   return 0;
 }
 
+/**
+ * `up --detach`: the same foreground topology, started as a background process that
+ * outlives this one (and keeps supervising); returns once it is up.
+ */
+async function startDetached(options: UpOptions): Promise<number> {
+  const log = join(dirname(options.stateFile), 'up.log');
+  const fd = openSync(log, 'w');
+  const child = spawn(
+    process.execPath,
+    [process.argv[1]!, 'up', ...(options.keep ? ['--keep'] : [])],
+    {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env: { ...process.env, FAULTLINE_STATE_DIR: dirname(options.stateFile) },
+    },
+  );
+  closeSync(fd);
+  child.unref();
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  console.log(`starting the faultline topology in the background (log: ${log})`);
+  for (;;) {
+    const state = readState(options.stateFile);
+    if (state?.nodes.some((n) => n.name === 'control')) {
+      await printSummary(state);
+      console.log('running in the background; stop it with `faultline down`');
+      return 0;
+    }
+    if (exited !== undefined) {
+      throw new TopologyError(`the topology failed to start:\n${tailOf(log, 15)}`);
+    }
+    await sleep(200);
+  }
+}
+
 export async function upCommand(options: UpOptions): Promise<number> {
   claimStateFile(options.stateFile);
+  if (options.detach) return startDetached(options);
   console.log('starting the faultline topology');
-  const state = await startTopology({ keep: options.keep, onProgress: printProgress });
-  writeState(options.stateFile, { ...state, ownerPid: options.detach ? 0 : process.pid });
-  console.log(`\n${formatStatus(await topologyStatus(state))}\n`);
-  console.log(`data: ${state.rootDir}`);
-  if (options.detach) {
-    console.log('running in the background; stop it with `faultline down`');
-    return 0;
-  }
-  console.log('press Ctrl-C to stop');
-  return runUntilSignalled(state, options.stateFile);
+  return runInForeground(options);
 }

@@ -40,7 +40,8 @@ export async function launch(
 ): Promise<RunningNode> {
   const dataDir = nodeDir(ctx, spec.name);
   const logFile = join(ctx.rootDir, `${spec.name}.log`);
-  const proc = spawnServer({ ...plan.process, cwd: dataDir, logFile });
+  const processSpec: ProcessSpec = { ...plan.process, cwd: dataDir, logFile };
+  const proc = spawnServer(processSpec);
   ctx.onSpawn(proc.pid);
   try {
     await waitUntil(spec.name, plan.healthy, plan.timeoutMs ?? 30_000, proc.exited);
@@ -59,5 +60,6 @@ export async function launch(
     ...(plan.url ? { url: plan.url } : {}),
     dataDir,
     logFile,
+    process: processSpec,
   };
 }

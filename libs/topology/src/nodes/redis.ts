@@ -71,7 +71,11 @@ export async function launchSentinel(ctx: LaunchContext, spec: NodeSpec): Promis
       `sentinel announce-ip ${HOST}`,
       `sentinel monitor ${SENTINEL_MASTER_NAME} ${HOST} ${ctx.portOf(PRIMARY)} ${SENTINEL_QUORUM}`,
       `sentinel down-after-milliseconds ${SENTINEL_MASTER_NAME} 5000`,
-      `sentinel failover-timeout ${SENTINEL_MASTER_NAME} 30000`,
+      // Each replica reaches the primary through its own Toxiproxy link, so its master
+      // port differs from the primary's real one. Sentinel "fixes" such a replica
+      // (+fix-slave-config: REPLICAOF the real port, bypassing the link) once it has
+      // looked that way for failover-timeout; an hour keeps the links in the path.
+      `sentinel failover-timeout ${SENTINEL_MASTER_NAME} 3600000`,
       `sentinel parallel-syncs ${SENTINEL_MASTER_NAME} 1`,
       '',
     ].join('\n'),

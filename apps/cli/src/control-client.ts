@@ -1,0 +1,100 @@
+import { readState } from '@faultline/topology';
+
+/** The control API could not be found or reached, or refused a request: one line for the user. */
+export class ControlApiError extends Error {
+  override readonly name = 'ControlApiError';
+}
+
+const TIMEOUT_MS = 15_000;
+
+/** The API's JSON errors carry `message`, a string or (from validation) a list of them. */
+function errorMessage(text: string): string | undefined {
+  try {
+    const { message } = JSON.parse(text) as { message?: unknown };
+    if (typeof message === 'string') return message;
+    if (Array.isArray(message)) return message.join('; ');
+  } catch {
+    // Not JSON (a proxy's error page, say): the caller says what it can.
+  }
+  return undefined;
+}
+
+const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+function unreachable(url: string, err: unknown): ControlApiError {
+  if ((err as Error).name === 'TimeoutError') {
+    return new ControlApiError(
+      `the control API at ${url} did not answer within ${TIMEOUT_MS / 1000} s`,
+    );
+  }
+  // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, …) is its cause.
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  const reason =
+    cause?.code === 'ECONNREFUSED'
+      ? 'connection refused'
+      : (cause?.code ?? cause?.message ?? (err as Error).message);
+  return new ControlApiError(`cannot reach the control API at ${url} (${reason})`);
+}
+
+export class ControlClient {
+  constructor(
+    readonly url: string,
+    private readonly token: string,
+  ) {}
+
+  /**
+   * Where the control API is: FAULTLINE_URL and FAULTLINE_TOKEN when set (a port-forward to
+   * a cluster, say), otherwise what the local topology's state file says.
+   */
+  static locate(stateFile: string, env: NodeJS.ProcessEnv = process.env): ControlClient {
+    const state = env.FAULTLINE_URL && env.FAULTLINE_TOKEN ? undefined : readState(stateFile);
+    const url = env.FAULTLINE_URL || state?.nodes.find((n) => n.name === 'control')?.url;
+    if (!url) {
+      throw new ControlApiError(
+        state
+          ? `the topology in ${stateFile} has no control node: restart it with \`faultline down\` and \`faultline up\`, or set FAULTLINE_URL`
+          : `no topology is running (no ${stateFile}): start one with \`faultline up\`, or set FAULTLINE_URL to a control API`,
+      );
+    }
+    if (!/^https?:\/\/[^/]/.test(url)) {
+      throw new ControlApiError(`FAULTLINE_URL must be an http(s) URL, not ${url}`);
+    }
+    const token = env.FAULTLINE_TOKEN || state?.adminToken;
+    if (!token) {
+      throw new ControlApiError(`no token for the control API at ${url}: set FAULTLINE_TOKEN`);
+    }
+    // A trailing slash would double up with the request paths; a path prefix (an ingress) stays.
+    return new ControlClient(url.replace(/\/+$/, ''), token);
+  }
+
+  async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(`${this.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      text = await response.text();
+    } catch (err) {
+      throw unreachable(this.url, err);
+    }
+    if (!response.ok) {
+      const message = errorMessage(text) ?? (oneLine(text).slice(0, 200) || response.statusText);
+      const hint = response.status === 401 ? ' (check FAULTLINE_TOKEN)' : '';
+      throw new ControlApiError(`${response.status} ${oneLine(message)}${hint}`);
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ControlApiError(
+        `${method} ${this.url}${path} did not answer JSON: is this a faultline control API?`,
+      );
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import { type DurationUnit, parseDuration } from './duration';
+import { UsageError } from './usage-error';
+
+/** The flags of `faultline drill`, as parseArgs gives them. */
+export interface DrillFlags {
+  for?: string;
+  latency?: string;
+  jitter?: string;
+  offset?: string;
+  delay?: string;
+  mode?: string;
+}
+
+/** The body of `POST /drills`; the control API validates kind, target and params itself. */
+export interface DrillRequest {
+  kind: string;
+  target: string;
+  params: Record<string, string | number>;
+  /** Omitted: the API's default TTL. */
+  ttlSeconds?: number;
+}
+
+/** The duration flags and the params they set; only a clock skew may go backwards. */
+const DURATION_PARAMS = [
+  { flag: 'latency', param: 'latencyMs', signed: false },
+  { flag: 'jitter', param: 'jitterMs', signed: false },
+  { flag: 'offset', param: 'offsetMs', signed: true },
+  { flag: 'delay', param: 'delayMs', signed: false },
+] as const;
+
+function duration(flag: string, text: string, bareUnit: DurationUnit, signed: boolean): number {
+  const ms = parseDuration(text, bareUnit);
+  if (ms === undefined) {
+    throw new UsageError(`--${flag} ${text} is not a duration (e.g. 300ms, 30s, 5m, 1h)`);
+  }
+  if (ms < 0 && !signed) throw new UsageError(`--${flag} ${text} must not be negative`);
+  return ms;
+}
+
+/** Turns `faultline drill <kind> <target>` and its flags into the request body. */
+export function drillRequest(kind: string, target: string, flags: DrillFlags): DrillRequest {
+  const params: DrillRequest['params'] = {};
+  for (const { flag, param, signed } of DURATION_PARAMS) {
+    const text = flags[flag];
+    if (text !== undefined) params[param] = duration(flag, text, 'ms', signed);
+  }
+  if (flags.mode !== undefined) params.mode = flags.mode;
+  const request: DrillRequest = { kind, target, params };
+  if (flags.for !== undefined) {
+    const ms = duration('for', flags.for, 's', false);
+    if (ms % 1000 !== 0) throw new UsageError(`--for ${flags.for} must be whole seconds`);
+    request.ttlSeconds = ms / 1000;
+  }
+  return request;
+}

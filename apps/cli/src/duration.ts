@@ -1,0 +1,19 @@
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+export type DurationUnit = keyof typeof UNIT_MS;
+
+const DURATION = /^(-?)(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
+
+/**
+ * The milliseconds in a duration such as `300ms`, `2s`, `1.5m` or `-5s`; a bare number is in
+ * `bareUnit`. Undefined when the text is no duration or not a whole number of milliseconds.
+ */
+export function parseDuration(text: string, bareUnit: DurationUnit): number | undefined {
+  const match = DURATION.exec(text);
+  if (!match) return undefined;
+  const [, sign, amount, unit] = match;
+  const ms = Number(amount) * UNIT_MS[(unit ?? bareUnit) as DurationUnit];
+  const whole = Math.round(ms);
+  // Decimal fractions are inexact in binary (1.1 * 1000 is 1100.0000000000002): compare loosely.
+  if (!Number.isSafeInteger(whole) || Math.abs(ms - whole) > 1e-6) return undefined;
+  return sign && whole !== 0 ? -whole : whole;
+}

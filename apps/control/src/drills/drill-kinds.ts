@@ -1,0 +1,230 @@
+import type { RunningLink, TopologyState } from '@faultline/topology';
+import type { DrillKind, DrillParams } from './drill';
+import type { FaultBackend } from './fault-backend';
+
+/** A request the drill kinds cannot accept; the message lists what would be valid. */
+export class InvalidDrill extends Error {}
+
+/** A validated drill, ready to apply: what it holds, how to apply it and how to heal it. */
+export interface DrillPlan {
+  params: DrillParams;
+  footprint: string[];
+  apply(backend: FaultBackend, drillId: string): Promise<void>;
+  heal(backend: FaultBackend, drillId: string): Promise<void>;
+}
+
+interface ParamRule {
+  name: string;
+  required: boolean;
+  /** Returns the normalised value, or throws InvalidDrill. */
+  parse(value: unknown, params: Record<string, unknown>): string | number;
+}
+
+const integer = (
+  name: string,
+  min: number,
+  max: number,
+  required = true,
+  fallback?: number,
+): ParamRule => ({
+  name,
+  required,
+  parse: (value) => {
+    const v = value ?? fallback;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      throw new InvalidDrill(`params.${name} must be an integer from ${min} to ${max}`);
+    }
+    return v;
+  },
+});
+
+const oneOf = (name: string, values: string[], fallback: string): ParamRule => ({
+  name,
+  required: false,
+  parse: (value) => {
+    const v = value ?? fallback;
+    if (typeof v !== 'string' || !values.includes(v)) {
+      throw new InvalidDrill(`params.${name} must be one of: ${values.join(', ')}`);
+    }
+    return v;
+  },
+});
+
+function parseParams(
+  kind: DrillKind,
+  rules: ParamRule[],
+  raw: Record<string, unknown>,
+): DrillParams {
+  const known = rules.map((r) => r.name);
+  const unknown = Object.keys(raw).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw new InvalidDrill(
+      `${kind} takes ${known.length ? `params ${known.join(', ')}` : 'no params'}; unknown: ${unknown.join(', ')}`,
+    );
+  }
+  const params: DrillParams = {};
+  for (const rule of rules) {
+    if (rule.required && raw[rule.name] === undefined)
+      throw new InvalidDrill(`${kind} needs params.${rule.name}`);
+    params[rule.name] = rule.parse(raw[rule.name], raw);
+  }
+  return params;
+}
+
+const linkFootprint = (links: RunningLink[]) => links.map((l) => `link:${l.name}`);
+
+/**
+ * The links a partition or latency on `target` affects: the one link named, or, for a
+ * node, every link between it and a datastore. A datastore is cut off from the other
+ * datastores (its replication) while its own clients, on its side of the split, still
+ * reach it; an app is cut off from its datastores. To cut one client off a datastore,
+ * target that link.
+ */
+function linksOf(topology: TopologyState, target: string): RunningLink[] {
+  const link = topology.links.find((l) => l.name === target);
+  if (link) return [link];
+  const isDatastore = (name: string) => topology.nodes.find((n) => n.name === name)?.kind !== 'app';
+  return topology.links.filter(
+    (l) =>
+      (l.client === target && isDatastore(l.server)) ||
+      (l.server === target && isDatastore(l.client)),
+  );
+}
+
+interface KindDefinition {
+  /** The targets this kind accepts in this topology. */
+  targets(topology: TopologyState): string[];
+  params: ParamRule[];
+  plan(topology: TopologyState, target: string, params: DrillParams): Omit<DrillPlan, 'params'>;
+}
+
+const nodesWithLinks = (t: TopologyState) =>
+  t.nodes
+    .map((n) => n.name)
+    .filter((name) => t.links.some((l) => l.client === name || l.server === name));
+const nodesAndLinks = (t: TopologyState) => [...nodesWithLinks(t), ...t.links.map((l) => l.name)];
+
+const KINDS: Record<DrillKind, KindDefinition> = {
+  partition: {
+    targets: nodesAndLinks,
+    params: [oneOf('mode', ['blackhole', 'refuse'], 'blackhole')],
+    plan: (topology, target, params) => {
+      const links = linksOf(topology, target);
+      const mode = params.mode as 'blackhole' | 'refuse';
+      return {
+        footprint: linkFootprint(links),
+        apply: async (backend, id) => {
+          for (const l of links) await backend.partitionLink(l.name, mode, id);
+        },
+        heal: async (backend, id) => {
+          for (const l of links) await backend.healLink(l.name, id);
+        },
+      };
+    },
+  },
+  latency: {
+    targets: nodesAndLinks,
+    params: [
+      integer('latencyMs', 1, 60_000),
+      {
+        name: 'jitterMs',
+        required: false,
+        parse: (value, raw) =>
+          integer('jitterMs', 0, Number(raw.latencyMs) || 0, false, 0).parse(value, raw),
+      },
+    ],
+    plan: (topology, target, params) => {
+      const links = linksOf(topology, target);
+      return {
+        footprint: linkFootprint(links),
+        apply: async (backend, id) => {
+          for (const l of links)
+            await backend.delayLink(l.name, Number(params.latencyMs), Number(params.jitterMs), id);
+        },
+        heal: async (backend, id) => {
+          for (const l of links) await backend.healLink(l.name, id);
+        },
+      };
+    },
+  },
+  kill: {
+    // Not Toxiproxy (it carries every link) nor control itself (it heals the drills).
+    targets: (t) =>
+      t.nodes.filter((n) => n.kind !== 'toxiproxy' && n.name !== 'control').map((n) => n.name),
+    params: [],
+    plan: (_topology, target) => ({
+      footprint: [`node:${target}`],
+      apply: (backend, id) => backend.killNode(target, id),
+      heal: (backend) => backend.reviveNode(target),
+    }),
+  },
+  'replication-delay': {
+    targets: (t) =>
+      t.nodes
+        .filter((n) => (n.kind === 'postgres' || n.kind === 'redis') && n.role === 'replica')
+        .map((n) => n.name),
+    params: [integer('delayMs', 1, 3_600_000)],
+    plan: (topology, target, params) => {
+      const delayMs = Number(params.delayMs);
+      if (topology.nodes.find((n) => n.name === target)?.kind === 'postgres') {
+        return {
+          footprint: [`node:${target}:apply-delay`],
+          apply: (backend) => backend.setApplyDelay(target, delayMs),
+          heal: (backend) => backend.setApplyDelay(target, 0),
+        };
+      }
+      // Redis has no apply delay: its replication link is slowed instead.
+      const links = topology.links.filter(
+        (l) => l.client === target && l.server.endsWith('-primary'),
+      );
+      return {
+        footprint: linkFootprint(links),
+        apply: async (backend, id) => {
+          for (const l of links) await backend.delayLink(l.name, delayMs, 0, id);
+        },
+        heal: async (backend, id) => {
+          for (const l of links) await backend.healLink(l.name, id);
+        },
+      };
+    },
+  },
+  'clock-skew': {
+    targets: (t) =>
+      t.nodes.filter((n) => n.kind === 'app' && n.name !== 'control').map((n) => n.name),
+    params: [integer('offsetMs', -86_400_000, 86_400_000)],
+    plan: (_topology, target, params) => ({
+      footprint: [`node:${target}:clock`],
+      apply: (backend) => backend.setClockOffset(target, Number(params.offsetMs)),
+      heal: (backend) => backend.setClockOffset(target, 0),
+    }),
+  },
+};
+
+/** Validates a drill request against the topology and returns its plan. */
+export function planDrill(
+  topology: TopologyState,
+  kind: string,
+  target: unknown,
+  rawParams: unknown,
+): DrillPlan {
+  const definition = KINDS[kind as DrillKind];
+  if (!definition) {
+    throw new InvalidDrill(`kind must be one of: ${Object.keys(KINDS).join(', ')}`);
+  }
+  const targets = definition.targets(topology);
+  if (typeof target !== 'string' || !targets.includes(target)) {
+    throw new InvalidDrill(`target of a ${kind} drill must be one of: ${targets.join(', ')}`);
+  }
+  if (
+    rawParams !== undefined &&
+    (typeof rawParams !== 'object' || rawParams === null || Array.isArray(rawParams))
+  ) {
+    throw new InvalidDrill('params must be an object');
+  }
+  const params = parseParams(
+    kind as DrillKind,
+    definition.params,
+    (rawParams ?? {}) as Record<string, unknown>,
+  );
+  return { params, ...definition.plan(topology, target, params) };
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { TopologyModule } from '../topology/topology.module';
+import { ClockSkewProbe } from './clock-skew.probe';
+import { LinkStateProbe } from './link-state.probe';
+import { ObserverService } from './observer.service';
+import { PostgresReplicationProbe } from './postgres-replication.probe';
+import { RedisReplicationProbe } from './redis-replication.probe';
+
+/**
+ * The observer: polls the topology every second and exports faultline_pg_*, faultline_redis_*,
+ * faultline_clock_skew_seconds and faultline_link_* on the MetricsRegistry. Clock (control's
+ * own, the skew reference) and MetricsRegistry come from their global modules.
+ */
+@Module({
+  imports: [TopologyModule],
+  providers: [
+    PostgresReplicationProbe,
+    RedisReplicationProbe,
+    ClockSkewProbe,
+    LinkStateProbe,
+    ObserverService,
+  ],
+})
+export class ObserverModule {}

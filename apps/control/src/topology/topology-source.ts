@@ -1,0 +1,47 @@
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import {
+  readState,
+  type RunningLink,
+  type RunningNode,
+  type TopologyState,
+} from '@faultline/topology';
+import { ControlEnvironment } from '../config/control-environment';
+
+/**
+ * The topology control works on, read fresh from the state file on every use: the
+ * supervisor rewrites it when it restarts a node (new pid).
+ */
+@Injectable()
+export class TopologySource {
+  constructor(private readonly env: ControlEnvironment) {}
+
+  get stateFile(): string {
+    return this.env.FAULTLINE_STATE_FILE;
+  }
+
+  current(): TopologyState {
+    const state = readState(this.env.FAULTLINE_STATE_FILE);
+    if (!state)
+      throw new ServiceUnavailableException(
+        `no topology state at ${this.env.FAULTLINE_STATE_FILE}`,
+      );
+    return state;
+  }
+
+  node(name: string): RunningNode {
+    const node = this.current().nodes.find((n) => n.name === name);
+    if (!node) throw new Error(`no node ${name} in the topology`);
+    return node;
+  }
+
+  /** Links to or from `node`. */
+  linksOf(node: string): RunningLink[] {
+    return this.current().links.filter((l) => l.client === node || l.server === node);
+  }
+
+  toxiproxyUrl(): string {
+    const url = this.current().nodes.find((n) => n.kind === 'toxiproxy')?.url;
+    if (!url) throw new ServiceUnavailableException('the topology has no toxiproxy node');
+    return url;
+  }
+}
