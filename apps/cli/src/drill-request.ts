@@ -1,4 +1,4 @@
-import { type DurationUnit, parseDuration } from './duration';
+import { flagDuration } from './duration';
 import { UsageError } from './usage-error';
 
 /** The flags of `faultline drill`, as parseArgs gives them. */
@@ -28,26 +28,17 @@ const DURATION_PARAMS = [
   { flag: 'delay', param: 'delayMs', signed: false },
 ] as const;
 
-function duration(flag: string, text: string, bareUnit: DurationUnit, signed: boolean): number {
-  const ms = parseDuration(text, bareUnit);
-  if (ms === undefined) {
-    throw new UsageError(`--${flag} ${text} is not a duration (e.g. 300ms, 30s, 5m, 1h)`);
-  }
-  if (ms < 0 && !signed) throw new UsageError(`--${flag} ${text} must not be negative`);
-  return ms;
-}
-
 /** Turns `faultline drill <kind> <target>` and its flags into the request body. */
 export function drillRequest(kind: string, target: string, flags: DrillFlags): DrillRequest {
   const params: DrillRequest['params'] = {};
   for (const { flag, param, signed } of DURATION_PARAMS) {
     const text = flags[flag];
-    if (text !== undefined) params[param] = duration(flag, text, 'ms', signed);
+    if (text !== undefined) params[param] = flagDuration(flag, text, 'ms', signed);
   }
   if (flags.mode !== undefined) params.mode = flags.mode;
   const request: DrillRequest = { kind, target, params };
   if (flags.for !== undefined) {
-    const ms = duration('for', flags.for, 's', false);
+    const ms = flagDuration('for', flags.for, 's', false);
     if (ms % 1000 !== 0) throw new UsageError(`--for ${flags.for} must be whole seconds`);
     request.ttlSeconds = ms / 1000;
   }

@@ -4,11 +4,13 @@ import { downCommand } from './commands/down';
 import { drillCommand } from './commands/drill';
 import { drillsCommand } from './commands/drills';
 import { healCommand } from './commands/heal';
+import { reportCommand, scenarioRunCommand } from './commands/scenario';
 import { statusCommand } from './commands/status';
 import { topologyCommand } from './commands/topology';
 import { upCommand } from './commands/up';
 import { ControlApiError, ControlClient } from './control-client';
 import { drillRequest } from './drill-request';
+import { flagDuration } from './duration';
 import { UsageError } from './usage-error';
 
 // kafkajs 2.2.4 arms a timer with a negative delay on Node 24; Node clamps it to 1 ms and
@@ -42,6 +44,12 @@ drills, through the control API:
                            end one drill, or every active one
   topology [--json]        nodes and links with the faults active on each
 
+scenarios (the workload runs clients through scripted drills, then checks the history):
+  scenario run <name> [--duration 60s] [--json]
+                           cp-vs-ap, replication-lag, clock-skew-lww, kill-replica; prints the
+                           report; exit 0 all valid, 1 any invalid, 2 unknown
+  report [id] [--json]     a scenario report (the newest by default)
+
   Durations take ms, s, m or h; a bare number is milliseconds (seconds for --for).
 
 environment:
@@ -62,6 +70,7 @@ const OPTIONS = {
   delay: { type: 'string' },
   mode: { type: 'string' },
   all: { type: 'boolean', default: false },
+  duration: { type: 'string' },
 } as const;
 
 /**
@@ -135,6 +144,28 @@ async function main(argv: string[]): Promise<number> {
     case 'topology':
       takesOperands(0);
       return topologyCommand(ControlClient.locate(stateFile), values.json);
+    case 'scenario': {
+      const [verb, name] = operands;
+      if (verb !== 'run' || name === undefined) {
+        throw new UsageError(
+          'usage: faultline scenario run <name> [--duration 60s]; see `faultline help`',
+        );
+      }
+      takesOperands(2);
+      const duration =
+        values.duration === undefined
+          ? undefined
+          : flagDuration('duration', values.duration, 's', false);
+      return scenarioRunCommand(
+        ControlClient.locate(stateFile),
+        name,
+        duration === undefined ? undefined : Math.round(duration / 1000),
+        values.json,
+      );
+    }
+    case 'report':
+      takesOperands(1);
+      return reportCommand(ControlClient.locate(stateFile), operands[0], values.json);
     default:
       throw new TopologyError(`unknown command ${command}; see \`faultline help\``);
   }

@@ -47,6 +47,7 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
         'catalog-b',
         'prometheus',
         'control',
+        'workload',
       ],
     );
     for (const node of report.nodes) {
@@ -68,7 +69,7 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
     }
     assert.deepEqual(
       report.nodes.filter((n) => n.url).map((n) => n.name),
-      ['toxiproxy', 'payments-0', 'catalog-a', 'catalog-b', 'prometheus', 'control'],
+      ['toxiproxy', 'payments-0', 'catalog-a', 'catalog-b', 'prometheus', 'control', 'workload'],
     );
     assert.deepEqual(
       report.links.map((l) => [l.name, l.enabled, l.toxics.length]),
@@ -105,6 +106,17 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
     const again = await faultline(env, 'up', '--detach');
     assert.notEqual(again.code, 0, 'a second up must refuse');
     assert.match(again.stderr, /^faultline: a topology is already running .*faultline down/);
+
+    // The background workload (1 op/s per client by default) keeps live verdicts coming.
+    const workload = report.nodes.find((n) => n.name === 'workload')!;
+    await eventually(async () => {
+      const metrics = await (await fetch(`${workload.url}/metrics`)).text();
+      assert.match(metrics, /^faultline_checker_valid\{checker="bank"\} 1$/m);
+      assert.match(
+        metrics,
+        /^faultline_workload_ops_total\{service="payments",f="transfer",type="ok"\} [1-9]/m,
+      );
+    }, 30_000);
 
     // Supervision: a node that dies outside a kill drill is restarted by the owner process.
     const victim = state.nodes.find((n) => n.name === 'catalog-b')!;

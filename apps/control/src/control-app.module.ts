@@ -4,6 +4,8 @@ import { TelemetryModule } from '@faultline/telemetry';
 import { ControlConfigModule } from './config/control-config.module';
 import { DrillsModule } from './drills/drills.module';
 import { ObserverModule } from './observer/observer.module';
+import { ReportsModule } from './reports/reports.module';
+import { RunsModule } from './runs/runs.module';
 import { TopologyApiModule } from './topology/topology-api.module';
 
 @Module({
@@ -15,6 +17,8 @@ import { TopologyApiModule } from './topology/topology-api.module';
     DrillsModule,
     TopologyApiModule,
     ObserverModule,
+    ReportsModule,
+    RunsModule,
   ],
 })
 export class ControlAppModule {}

@@ -227,6 +227,9 @@ describe('payments (CP) against the real topology', { timeout: 900_000 }, () => 
       assert.equal(await paymentsWithKey(key), '1');
       const stored = await call('GET', `/payments/${(first.body as { id: string }).id}`);
       assert.deepEqual(stored.body, first.body);
+      assert.deepEqual((await call('GET', `/payments?idempotencyKey=${key}`)).body, [first.body]);
+      assert.deepEqual((await call('GET', `/payments?idempotencyKey=${randomUUID()}`)).body, []);
+      assert.equal((await call('GET', '/payments')).status, 400);
     });
 
     it('answers 422 for the same key with another body', async () => {
@@ -281,6 +284,15 @@ describe('payments (CP) against the real topology', { timeout: 900_000 }, () => 
       expected.set(r.to, expected.get(r.to)! + r.amount);
     }
     const balances = await Promise.all(accounts.map((a) => balance(a.id)));
+    const snapshot = await call<Account[]>(
+      'GET',
+      `/accounts?ids=${accounts.map((a) => a.id).join(',')}`,
+    );
+    assert.equal(
+      snapshot.body.reduce((sum, a) => sum + a.balance, 0),
+      8_000,
+    );
+    assert.equal((await call('GET', '/accounts?ids=nope')).status, 400);
     assert.equal(
       balances.reduce((a, b) => a + b, 0),
       8_000,

@@ -29,6 +29,7 @@ import {
   CONTROL_SERVICE,
   SERVICES,
   type ServiceEnvContext,
+  WORKLOAD_SERVICE,
 } from './services';
 import { removeState, writeState } from './state-file';
 import { resolveToolchain } from './toolchain';
@@ -46,6 +47,8 @@ export interface StartOptions {
   keep?: boolean;
   /** Where to record the running topology; inside the data directory by default. */
   stateFile?: string;
+  /** Operations per second of each background workload client (the playground's light load); 0 by default. */
+  workloadRate?: number;
   onProgress?: (event: ProgressEvent) => void;
   /** The catalog's write ordering; CATALOG_ORDERING of this process, else `wall`. */
   catalogOrdering?: CatalogOrdering;
@@ -185,19 +188,26 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
       adminToken,
       catalogOrdering,
       stateFile,
+      serviceUrl: (node) => `http://${HOST}:${portOf(node)}`,
+      workloadRate: options.workloadRate ?? 0,
     };
-    const services = await Promise.all(
+    await Promise.all(
       SERVICES.map((service) =>
         start(service.node, (s) => launchApp(ctx, s, service.app, service.env(envContext))),
       ),
     );
+    // Every service is scraped, control and the workload too, though they start after Prometheus.
+    const scraped = [
+      toxiproxy.name,
+      ...[...SERVICES, CONTROL_SERVICE, WORKLOAD_SERVICE].map((s) => s.node),
+    ];
     await start('prometheus', (s) =>
       launchPrometheus(
         ctx,
         s,
-        [toxiproxy, ...services].map((node) => ({
-          node: node.name,
-          address: `${HOST}:${node.port}`,
+        scraped.map((node) => ({
+          node,
+          address: `${HOST}:${portOf(node)}`,
           metricsPath: '/metrics',
         })),
       ),
@@ -216,9 +226,9 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
     });
     // Control reads the state file at start: it must already describe every other node.
     writeState(stateFile, state());
-    await start(CONTROL_SERVICE.node, (s) =>
-      launchApp(ctx, s, CONTROL_SERVICE.app, CONTROL_SERVICE.env(envContext)),
-    );
+    for (const service of [CONTROL_SERVICE, WORKLOAD_SERVICE]) {
+      await start(service.node, (s) => launchApp(ctx, s, service.app, service.env(envContext)));
+    }
     const final = state();
     writeState(stateFile, final);
     return final;

@@ -41,6 +41,7 @@ export const NODES: readonly NodeSpec[] = [
   { name: 'catalog-b', kind: 'app', role: 'service' },
   { name: 'prometheus', kind: 'prometheus', role: 'monitor' },
   { name: 'control', kind: 'app', role: 'service' },
+  { name: 'workload', kind: 'app', role: 'service' },
 ];
 
 export const LINKS: readonly LinkSpec[] = [

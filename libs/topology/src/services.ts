@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { DATABASE, HOST } from './model';
 
 /** What a service's environment is built from: the ports of the topology it runs in. */
@@ -8,6 +9,10 @@ export interface ServiceEnvContext {
   catalogOrdering: CatalogOrdering;
   /** The topology's state file, which the control service reads to find every node. */
   stateFile: string;
+  /** A service node's URL (ports are picked before anything starts). */
+  serviceUrl(node: string): string;
+  /** Operations per second of each background workload client; 0 for none. */
+  workloadRate: number;
 }
 
 export type CatalogOrdering = 'wall' | 'hlc';
@@ -73,5 +78,23 @@ export const CONTROL_SERVICE: ServiceSpec = {
   env: (ctx) => ({
     ...common('control', 'control', ctx),
     FAULTLINE_STATE_FILE: ctx.stateFile,
+  }),
+};
+
+/**
+ * The workload starts after control (scenarios drive drills through it). It is a
+ * client outside the faulty network: it calls the services directly, not through links.
+ */
+export const WORKLOAD_SERVICE: ServiceSpec = {
+  node: 'workload',
+  app: 'workload',
+  env: (ctx) => ({
+    ...common('workload', 'workload', ctx),
+    PAYMENTS_URL: ctx.serviceUrl('payments-0'),
+    CATALOG_A_URL: ctx.serviceUrl('catalog-a'),
+    CATALOG_B_URL: ctx.serviceUrl('catalog-b'),
+    CONTROL_URL: ctx.serviceUrl('control'),
+    FAULTLINE_REPORTS_DIR: join(dirname(ctx.stateFile), 'reports'),
+    WORKLOAD_BACKGROUND_RATE: String(ctx.workloadRate),
   }),
 };

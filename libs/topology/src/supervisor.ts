@@ -79,10 +79,12 @@ export class TopologySupervisor {
     try {
       const state = readState(this.stateFile);
       if (!state) return;
-      const holds = readHolds(this.stateFile);
       let changed = false;
       for (const [i, node] of state.nodes.entries()) {
-        if (isAlive(node.pid) || holds[node.name] || !this.timer) continue;
+        if (isAlive(node.pid) || !this.timer) continue;
+        // Holds are read after the death is seen: a kill drill writes its hold before it
+        // kills, so a node killed by a drill is always seen held.
+        if (readHolds(this.stateFile)[node.name]) continue;
         if (Date.now() - (this.lastRestart.get(node.name) ?? 0) < RESTART_BACKOFF_MS) continue;
         this.lastRestart.set(node.name, Date.now());
         try {

@@ -274,9 +274,11 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
       assert.deepEqual(targets.map((t) => t.labels.node).sort(), [
         'catalog-a',
         'catalog-b',
+        'control',
         'payments-0',
         'prometheus',
         'toxiproxy',
+        'workload',
       ]);
       for (const t of targets) assert.equal(t.health, 'up', `${t.labels.node}: ${t.lastError}`);
     });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -41,6 +41,21 @@ export function printProgress(event: ProgressEvent): void {
   }
 }
 
+/**
+ * The playground's background load, in operations per second per client:
+ * FAULTLINE_WORKLOAD_RATE, 1 by default (light, enough to keep every dashboard alive), 0 for none.
+ */
+function backgroundWorkloadRate(): number {
+  const text = process.env.FAULTLINE_WORKLOAD_RATE ?? '1';
+  const rate = Number(text);
+  if (!Number.isInteger(rate) || rate < 0 || rate > 50) {
+    throw new TopologyError(
+      `FAULTLINE_WORKLOAD_RATE must be an integer from 0 to 50, not ${JSON.stringify(text)}`,
+    );
+  }
+  return rate;
+}
+
 /** Refuses to start over a running topology; clears the record of one that is gone. */
 function claimStateFile(stateFile: string): void {
   const existing = readState(stateFile);
@@ -73,6 +88,7 @@ async function runInForeground(options: UpOptions): Promise<number> {
     keep: options.keep,
     onProgress: printProgress,
     stateFile: options.stateFile,
+    workloadRate: backgroundWorkloadRate(),
   });
   const supervisor = new TopologySupervisor(options.stateFile, (event) =>
     console.log(
@@ -98,6 +114,7 @@ async function runInForeground(options: UpOptions): Promise<number> {
  * outlives this one (and keeps supervising); returns once it is up.
  */
 async function startDetached(options: UpOptions): Promise<number> {
+  mkdirSync(dirname(options.stateFile), { recursive: true });
   const log = join(dirname(options.stateFile), 'up.log');
   const fd = openSync(log, 'w');
   const child = spawn(

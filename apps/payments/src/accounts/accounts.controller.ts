@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { uuidParam } from '../uuid-param';
 import { AccountDto, CreateAccountDto } from './account.dto';
@@ -14,6 +24,20 @@ export class AccountsController {
   @ApiCreatedResponse({ type: AccountDto })
   create(@Body() dto: CreateAccountDto): Promise<AccountDto> {
     return this.accounts.create(dto);
+  }
+
+  @Get()
+  @ApiOkResponse({
+    type: AccountDto,
+    isArray: true,
+    description: 'The accounts listed in ids, read in one snapshot',
+  })
+  getMany(@Query('ids') ids: string | undefined): Promise<AccountDto[]> {
+    const list = (ids ?? '').split(',').filter(Boolean);
+    if (list.length === 0 || list.length > 100 || !list.every((id) => isUUID(id))) {
+      throw new BadRequestException('ids must be 1-100 comma-separated account UUIDs');
+    }
+    return this.accounts.getMany(list);
   }
 
   @Get(':id')

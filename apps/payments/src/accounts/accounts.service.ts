@@ -35,6 +35,15 @@ export class AccountsService {
     });
   }
 
+  /** Several accounts read in one statement: one snapshot, so their balances add up. */
+  async getMany(ids: string[]): Promise<AccountDto[]> {
+    const { rows } = await this.pool.query<AccountRow>(
+      'SELECT id, owner, balance, created_at FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id',
+      [ids],
+    );
+    return rows.map(toDto);
+  }
+
   async get(id: string): Promise<AccountDto> {
     const { rows } = await this.pool.query<AccountRow>(
       'SELECT id, owner, balance, created_at FROM accounts WHERE id = $1',

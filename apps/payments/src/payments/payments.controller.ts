@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IdempotencyKey } from '../idempotency/idempotency-key.decorator';
@@ -20,6 +20,17 @@ export class PaymentsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<unknown> {
     return respondWith(res, await this.payments.create(key, dto));
+  }
+
+  @Get()
+  @ApiOkResponse({
+    type: PaymentDto,
+    isArray: true,
+    description: 'The payments made under this key (0 or 1)',
+  })
+  findByKey(@Query('idempotencyKey') key: string | undefined): Promise<PaymentDto[]> {
+    if (!key) throw new BadRequestException('idempotencyKey query parameter is required');
+    return this.payments.findByKey(key);
   }
 
   @Get(':id')

@@ -62,6 +62,15 @@ export class PaymentsService {
     );
   }
 
+  /** Every payment made under an idempotency key: how a client resolves an indeterminate one. */
+  async findByKey(key: string): Promise<PaymentDto[]> {
+    const { rows } = await this.pool.query<PaymentRow>(
+      `SELECT ${COLUMNS} FROM payments WHERE idempotency_key = $1 ORDER BY created_at`,
+      [key],
+    );
+    return rows.map(toDto);
+  }
+
   async get(id: string): Promise<PaymentDto> {
     const { rows } = await this.pool.query<PaymentRow>(
       `SELECT ${COLUMNS} FROM payments WHERE id = $1`,

@@ -1,0 +1,33 @@
+import { IsInt, IsNotEmpty, IsString, IsUrl, Max, Min } from 'class-validator';
+
+const url = { require_tld: false, require_protocol: true };
+
+/** The workload's configuration, validated at start-up: the services it drives and where reports go. */
+export class WorkloadEnvironment {
+  @IsUrl(url) PAYMENTS_URL!: string;
+  @IsUrl(url) CATALOG_A_URL!: string;
+  @IsUrl(url) CATALOG_B_URL!: string;
+  /** Scenarios trigger and heal their drills through the control API. */
+  @IsUrl(url) CONTROL_URL!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  FAULTLINE_ADMIN_TOKEN!: string;
+
+  /** Where histories and reports are written (control serves them from there). */
+  @IsString()
+  @IsNotEmpty()
+  FAULTLINE_REPORTS_DIR!: string;
+
+  /** Operations per second of each background client; 0: no background load. */
+  @IsInt()
+  @Min(0)
+  @Max(50)
+  WORKLOAD_BACKGROUND_RATE: number = 0;
+
+  /** Operations per second of each client during a scenario run. */
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  WORKLOAD_SCENARIO_RATE: number = 5;
+}

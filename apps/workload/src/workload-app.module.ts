@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TelemetryModule } from '@faultline/telemetry';
+import { WorkloadConfigModule } from './config/workload-config.module';
+import { LiveModule } from './live/live.module';
+import { RunsModule } from './runs/runs.module';
+
+@Module({
+  imports: [
+    WorkloadConfigModule,
+    TelemetryModule.forRoot({ service: 'workload' }),
+    RunsModule,
+    LiveModule,
+  ],
+})
+export class WorkloadAppModule {}

@@ -1,0 +1,61 @@
+/**
+ * Operation histories and the checkers that judge them (Jepsen-style).
+ *
+ * - `HistoryRecorder` records a history: `invoke(process, f, value)` then `ok`/`fail`/`info`
+ *   (or `complete(op, type, value, {node, error})`); each op gets its index and monotonic time
+ *   (ns); optionally streamed as JSON Lines to a file (`flush()`, `close()`).
+ * - `parseHistory(text)` / `readHistory(file)` / `formatHistory(ops)`: JSON Lines.
+ * - `pairs(history)`: every invoke with its completion (none if the run ended first = info).
+ * - Checkers, pure functions over a history returning a `CheckerResult`
+ *   `{checker, valid: true|false|'unknown', anomalies, stats, examples, exampleAnomalies}`:
+ *   `checkBank(h, {total})`, `checkPayments(h)`, `checkStaleness(h, {convergenceLimitSeconds})`,
+ *   `checkLostUpdates(h)`; `checkAll(h, opts)` runs them and `verdict(results)` sums them up.
+ */
+export {
+  type CompletionType,
+  formatHistory,
+  type History,
+  HistoryRecorder,
+  type HistoryRecorderOptions,
+  type MonotonicTime,
+  monotonicNanos,
+  type Op,
+  type OpExtra,
+  type OpType,
+  outcome,
+  type Pair,
+  pairs,
+  parseHistory,
+  readHistory,
+} from './history';
+export {
+  type CheckerResult,
+  MAX_EXAMPLES,
+  type StatValue,
+  type Validity,
+  type Verdict,
+  verdict,
+} from './checker-result';
+export type {
+  CatalogReadOk,
+  CatalogReadRequest,
+  CatalogWriteOk,
+  CatalogWriteRejected,
+  CatalogWriteRequest,
+  DrillOk,
+  DrillRequest,
+  FinalPaymentsOk,
+  FinalReadOk,
+  PayOk,
+  PayRequest,
+  ReadBalancesOk,
+  ReadConsistency,
+  TransferOk,
+  TransferRequest,
+  WriteTimestamp,
+} from './operations';
+export { type BankOptions, checkBank } from './checkers/bank';
+export { checkPayments } from './checkers/payments';
+export { checkStaleness, type StalenessOptions } from './checkers/staleness';
+export { checkLostUpdates } from './checkers/lost-updates';
+export { type CheckAllOptions, checkAll, type CheckerName, CHECKERS } from './check-all';

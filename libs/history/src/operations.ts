@@ -1,0 +1,126 @@
+/**
+ * The functions (`Op.f`) the workload records and the values the checkers read, as types for the
+ * recorder's callers. The checkers read values defensively: a value of the wrong shape is skipped
+ * and counted (stat `malformed`), never trusted.
+ */
+
+/** Monotonic nanoseconds per second. */
+export const NANOS_PER_SECOND = 1e9;
+
+/** A catalog write's timestamp (libs/clock's HlcTimestamp). */
+export interface WriteTimestamp {
+  wallMs: number;
+  logical: number;
+}
+
+// Bank (payments service): transfers between accounts and whole-bank reads.
+export interface TransferRequest {
+  from: string;
+  to: string;
+  amount: number;
+  key: string;
+}
+export interface TransferOk {
+  id: string;
+}
+export interface ReadBalancesOk {
+  balances: Record<string, number>;
+}
+
+// Payments: idempotent charges.
+export interface PayRequest {
+  key: string;
+  accountId: string;
+  amount: number;
+}
+export interface PayOk {
+  id: string;
+}
+/** How many payment rows exist per idempotency key, for every key the workload used. */
+export interface FinalPaymentsOk {
+  byKey: Record<string, number>;
+}
+
+// Catalog.
+export type ReadConsistency = 'eventual' | 'strong';
+export interface CatalogWriteRequest {
+  sku: string;
+  name: string;
+}
+export interface CatalogWriteOk {
+  sku: string;
+  version: number;
+  timestamp: WriteTimestamp;
+  writer: string;
+}
+export interface CatalogWriteRejected {
+  reason: 'lww_rejected';
+  sku: string;
+  writeTimestamp: WriteTimestamp;
+  storedTimestamp: WriteTimestamp;
+  /** Optional: the writer of the stored write (the catalog's 409 says it). */
+  storedWriter?: string;
+}
+export interface CatalogReadRequest {
+  sku: string;
+  consistency: ReadConsistency;
+}
+/** A read's answer; a 404 is ok with version 0. `Op.node` = the datastore node that served it. */
+export interface CatalogReadOk {
+  sku: string;
+  version: number;
+  timestamp?: WriteTimestamp;
+  name?: string;
+  /** Optional: the writer of the version read, when the workload records it. */
+  writer?: string;
+}
+/** `Op.node` = the datastore node read (each replica and the primary). */
+export interface FinalReadOk {
+  sku: string;
+  version: number;
+}
+
+// Nemesis.
+export interface DrillRequest {
+  kind: string;
+  target: string;
+  params?: Record<string, unknown>;
+}
+export interface DrillOk {
+  id: string;
+}
+
+// ---- reading values defensively (for the checkers) ----
+
+export type Json = Record<string, unknown>;
+
+export function record(value: unknown): Json | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Json)
+    : undefined;
+}
+
+export function finiteNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+export function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function timestamp(value: unknown): WriteTimestamp | undefined {
+  const o = record(value);
+  const wallMs = finiteNumber(o?.wallMs);
+  const logical = finiteNumber(o?.logical);
+  return wallMs === undefined || logical === undefined ? undefined : { wallMs, logical };
+}
+
+/** The order of write timestamps (as compareHlc): by wallMs, then logical. */
+export function compareTimestamps(a: WriteTimestamp, b: WriteTimestamp): number {
+  return a.wallMs - b.wallMs || a.logical - b.logical;
+}
+
+/** Seconds, rounded to the microsecond, from nanoseconds. */
+export function seconds(nanos: number): number {
+  return Math.round(nanos / 1e3) / 1e6;
+}
