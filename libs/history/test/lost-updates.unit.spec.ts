@@ -57,6 +57,7 @@ describe('lost-updates checker', () => {
   it('matches the stored timestamp when the refusal does not carry the write’s own', () => {
     const h = history()
       .write('catalog-a-writer', 'sku-1', 1, AHEAD, 'catalog-a')
+      .read('catalog-b-writer', 'sku-1', 1, { consistency: 'strong', wallMs: AHEAD })
       .call(
         'catalog-b-writer',
         'write',
@@ -72,6 +73,7 @@ describe('lost-updates checker', () => {
     const base = () =>
       history()
         .write('catalog-a-writer', 'sku-1', 1, AHEAD, 'catalog-a')
+        .read('catalog-b-writer', 'sku-1', 1, { consistency: 'strong', wallMs: AHEAD })
         .write('catalog-b-writer', 'sku-1', 2, BEHIND, 'catalog-b');
     const replaced = base().read('reader-1', 'sku-1', 1, { wallMs: AHEAD, name: 'sku-1-v1' });
     const result = checkLostUpdates(replaced.ops());
@@ -87,6 +89,18 @@ describe('lost-updates checker', () => {
     const unseen = checkLostUpdates(base().ops());
     assert.deepEqual(unseen.anomalies, {});
     assert.equal(unseen.stats['ok-writes-replaced-unobserved'], 1);
+  });
+
+  it('does not count a refused write whose process had not seen the earlier one (real-time order only)', () => {
+    // b read version 0 (nothing yet), a then wrote, b wrote after a completed but without having seen it:
+    // no clock can order writes that do not know of each other, so this is concurrency, not a lost update.
+    const h = history()
+      .read('catalog-b-writer', 'sku-1', 0, { consistency: 'strong', wallMs: 0 })
+      .write('catalog-a-writer', 'sku-1', 1, AHEAD, 'catalog-a')
+      .rejectedWrite('catalog-b-writer', 'sku-1', 'b1', BEHIND, AHEAD);
+    const result = checkLostUpdates(h.ops());
+    assert.deepEqual(result.anomalies, {});
+    assert.equal(result.stats['lww-rejected-concurrent'], 1);
   });
 
   it('never counts an indeterminate write, as the earlier or the later one', () => {

@@ -2,6 +2,7 @@ import { type CheckerResult, Findings, type Validity } from '../checker-result';
 import { type History, type Op, outcome, type Pair, pairs } from '../history';
 import {
   compareTimestamps,
+  finiteNumber,
   record,
   text,
   timestamp as readTimestamp,
@@ -62,8 +63,9 @@ function increment(counts: Record<string, number>, key: string): void {
 }
 
 /**
- * The lost-update checker: last-writer-wins under clock skew. For each sku, a write W2 invoked
- * after an ok write W1 had completed (so W2 is causally, in real time, later) is lost when
+ * The lost-update checker: last-writer-wins under clock skew. For each sku, a write W2 that is
+ * causally after an ok write W1 — W1 had completed and W2's process had seen W1's version (or a
+ * newer one) before invoking W2, as a read-modify-write does — is lost when
  *
  * - W2 is refused (`fail` with reason `lww_rejected`) and W1 keeps it out: W1's timestamp is
  *   newer than W2's `writeTimestamp` (without one: W1's timestamp is the `storedTimestamp`); or
@@ -72,8 +74,9 @@ function increment(counts: Record<string, number>, key: string): void {
  *   writer when both sides have them).
  *
  * Each lost W2 counts once (anomaly `lost-update`). Writes that are not ok or refused (info,
- * unfinished, other failures) are neither W1 nor W2. A refusal by a write that had not completed
- * before W2 began is concurrent and fine (stat `lww-rejected-concurrent`).
+ * unfinished, other failures) are neither W1 nor W2. A refusal by a write W2 had not seen is
+ * concurrent and fine (stat `lww-rejected-concurrent`): no clock orders writes that do not know
+ * of each other, which is why the HLC only promises causal order.
  * Valid 'unknown' when no write was ok or refused.
  */
 export function checkLostUpdates(history: History): CheckerResult {
@@ -86,12 +89,21 @@ export function checkLostUpdates(history: History): CheckerResult {
   const skuOf = (pair: Pair): string | undefined =>
     text(record(pair.completion?.value)?.sku) ?? text(record(pair.invoke.value)?.sku);
   let malformed = 0;
+  // The versions each process saw of each sku (its ok reads and writes), in completion order.
+  const seen = new Map<string, { index: number; version: number }[]>();
+  const see = (pair: Pair, sku: string): void => {
+    const version = finiteNumber(record(pair.completion?.value)?.version);
+    if (version === undefined) return;
+    const key = `${pair.invoke.process}\u0000${sku}`;
+    seen.set(key, [...(seen.get(key) ?? []), { index: pair.completion!.index, version }]);
+  };
 
   for (const pair of all) {
     const { invoke, completion } = pair;
     if (invoke.f === 'read' && completion?.type === 'ok') {
       const sku = skuOf(pair);
       if (sku === undefined) continue;
+      see(pair, sku);
       const list = readsBySku.get(sku) ?? [];
       list.push(pair);
       readsBySku.set(sku, list);
@@ -107,6 +119,7 @@ export function checkLostUpdates(history: History): CheckerResult {
         malformed++;
         continue;
       }
+      see(pair, sku);
       const list = okBySku.get(sku) ?? [];
       list.push({
         timestamp: ts,
@@ -150,6 +163,17 @@ export function checkLostUpdates(history: History): CheckerResult {
     return { done: () => s.written.slice(0, lo), best: lo > 0 ? s.best[lo - 1] : undefined };
   };
 
+  /**
+   * Whether W2 is causally after W1: W2's process had seen W1's version (or a newer one) of the
+   * sku before it invoked W2. Without versions to compare, real-time order is taken as causal.
+   */
+  const sawBefore = (w2: Pair, sku: string, w1: OkWrite): boolean => {
+    const version = finiteNumber(record(w1.completion.value)?.version);
+    if (version === undefined) return true;
+    const views = seen.get(`${w2.invoke.process}\u0000${sku}`) ?? [];
+    return views.some((v) => v.index < w2.invoke.index && v.version >= version);
+  };
+
   const lostByProcess: Record<string, number> = {};
   const lostByNode: Record<string, number> = {};
   const lost = (w2: Pair, evidence: (Op | undefined)[]): void => {
@@ -170,7 +194,11 @@ export function checkLostUpdates(history: History): CheckerResult {
         timestamp: written,
         writer: text(value.writer) ?? pair.completion!.node,
       };
-      if (best && keepsOut(best, w2)) w1 = best;
+      if (best && keepsOut(best, w2)) {
+        w1 = done()
+          .filter((w) => keepsOut(w, w2) && sawBefore(pair, sku, w))
+          .at(-1);
+      }
     } else {
       const stored = readTimestamp(value.storedTimestamp);
       const storedWriter = text(value.storedWriter);
@@ -178,7 +206,8 @@ export function checkLostUpdates(history: History): CheckerResult {
         ? done().find(
             (w) =>
               sameTimestamp(w.timestamp, stored) &&
-              (storedWriter === undefined || w.writer === undefined || w.writer === storedWriter),
+              (storedWriter === undefined || w.writer === undefined || w.writer === storedWriter) &&
+              sawBefore(pair, sku, w),
           )
         : undefined;
     }
@@ -192,7 +221,7 @@ export function checkLostUpdates(history: History): CheckerResult {
     for (const w2 of written) {
       const { done, best } = completedBefore(sku, w2.pair.invoke.index);
       if (!best || !keepsOut(best, w2)) continue; // the usual case, checked in O(log n)
-      const beaters = done().filter((w1) => keepsOut(w1, w2));
+      const beaters = done().filter((w1) => keepsOut(w1, w2) && sawBefore(w2.pair, sku, w1));
       const after = (readsBySku.get(sku) ?? []).filter((r) => r.invoke.index > w2.completion.index);
       const values = after.map((r) => record(r.completion!.value) ?? {});
       if (values.some((v) => shows(v, w2))) continue;
