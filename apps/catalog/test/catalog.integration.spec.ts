@@ -27,6 +27,22 @@ interface Product {
   writer: string;
 }
 
+interface Reservation {
+  sku: string;
+  orderId: string;
+  qty: number;
+  stock: number;
+  replayed: boolean;
+}
+
+interface Release {
+  sku: string;
+  orderId: string;
+  released: number;
+  stock: number;
+  replayed: boolean;
+}
+
 /** One topology per catalog ordering, and calls to its two catalog instances. */
 class CatalogTopology {
   topology!: TopologyState;
@@ -59,6 +75,20 @@ class CatalogTopology {
   ): Promise<HttpResult<Product>> {
     return httpJson<Product>(`${this.url(node)}/products/${sku}`, {
       headers: consistency ? { Consistency: consistency } : {},
+    });
+  }
+
+  reserve(node: string, sku: string, body: unknown): Promise<HttpResult<Reservation>> {
+    return httpJson<Reservation>(`${this.url(node)}/products/${sku}/reserve`, {
+      method: 'POST',
+      body,
+    });
+  }
+
+  release(node: string, sku: string, body: unknown): Promise<HttpResult<Release>> {
+    return httpJson<Release>(`${this.url(node)}/products/${sku}/release`, {
+      method: 'POST',
+      body,
     });
   }
 
@@ -188,6 +218,81 @@ describe('catalog (AP) with wall-clock ordering', { timeout: 600_000 }, () => {
     );
   });
 
+  describe('release (the saga compensation)', () => {
+    it('returns the reserved stock and forgets the reservation', async () => {
+      const sku = 'release-1';
+      const put = await c.put('catalog-a', sku, product('rel', 10));
+      assert.equal(put.status, 200);
+      const orderId = randomUUID();
+      const reserved = await c.reserve('catalog-a', sku, { qty: 3, orderId });
+      assert.equal(reserved.status, 200, JSON.stringify(reserved.body));
+      assert.equal(reserved.body.stock, 7);
+      const afterReserve = (await c.get('catalog-a', sku, 'strong')).body;
+
+      const released = await c.release('catalog-b', sku, { orderId });
+      assert.equal(released.status, 200, JSON.stringify(released.body));
+      assert.deepEqual(released.body, { sku, orderId, released: 3, stock: 10, replayed: false });
+      const after = (await c.get('catalog-a', sku, 'strong')).body;
+      assert.equal(after.stock, 10);
+      assert.equal(after.version, afterReserve.version + 1, 'a release bumps the version');
+    });
+
+    it('is idempotent per orderId: a second release replays the same qty, stock unchanged', async () => {
+      const sku = 'release-2';
+      assert.equal((await c.put('catalog-a', sku, product('rel', 10))).status, 200);
+      const orderId = randomUUID();
+      assert.equal((await c.reserve('catalog-a', sku, { qty: 4, orderId })).status, 200);
+      const first = await c.release('catalog-a', sku, { orderId });
+      assert.deepEqual(first.body, { sku, orderId, released: 4, stock: 10, replayed: false });
+      const version = (await c.get('catalog-a', sku, 'strong')).body.version;
+
+      const again = await Promise.all([
+        c.release('catalog-a', sku, { orderId }),
+        c.release('catalog-b', sku, { orderId }),
+      ]);
+      for (const res of again) {
+        assert.equal(res.status, 200);
+        assert.deepEqual(res.body, { sku, orderId, released: 4, stock: 10, replayed: true });
+      }
+      const after = (await c.get('catalog-a', sku, 'strong')).body;
+      assert.equal(after.stock, 10);
+      assert.equal(after.version, version, 'a replayed release changes nothing');
+
+      const late = await c.reserve('catalog-b', sku, { qty: 4, orderId });
+      assert.equal(late.status, 409, 'a released order cannot reserve again');
+      assert.equal((late.body as unknown as { error: string }).error, 'reservation_released');
+    });
+
+    it('releasing an order that never reserved answers 0 and blocks a later reserve', async () => {
+      const sku = 'release-3';
+      assert.equal((await c.put('catalog-a', sku, product('rel', 10))).status, 200);
+      const version = (await c.get('catalog-a', sku, 'strong')).body.version;
+      const orderId = randomUUID();
+      const released = await c.release('catalog-a', sku, { orderId });
+      assert.equal(released.status, 200, JSON.stringify(released.body));
+      assert.deepEqual(released.body, { sku, orderId, released: 0, stock: 10, replayed: false });
+      assert.equal(
+        (await c.get('catalog-a', sku, 'strong')).body.version,
+        version,
+        'releasing nothing changes nothing',
+      );
+
+      const late = await c.reserve('catalog-b', sku, { qty: 2, orderId });
+      assert.equal(late.status, 409, JSON.stringify(late.body));
+      assert.match(JSON.stringify(late.body), /"error":"reservation_released"/);
+      assert.match(JSON.stringify(late.body), new RegExp(orderId));
+      assert.equal((await c.get('catalog-a', sku, 'strong')).body.stock, 10);
+
+      const replay = await c.release('catalog-b', sku, { orderId });
+      assert.deepEqual(replay.body, { sku, orderId, released: 0, stock: 10, replayed: true });
+      // Another order is unaffected.
+      assert.equal(
+        (await c.reserve('catalog-a', sku, { qty: 2, orderId: randomUUID() })).status,
+        200,
+      );
+    });
+  });
+
   describe('bad input', () => {
     const cases: ExpectedAnswer[] = [
       [
@@ -243,6 +348,36 @@ describe('catalog (AP) with wall-clock ordering', { timeout: 600_000 }, () => {
           }),
         404,
         /product nope does not exist/,
+      ],
+      [
+        'release unknown product',
+        () => c.release('catalog-a', 'nope', { orderId: 'o' }),
+        404,
+        /product nope does not exist/,
+      ],
+      [
+        'release without orderId',
+        () => c.release('catalog-a', 'x1', {}),
+        400,
+        /orderId should not be empty/,
+      ],
+      [
+        'release with an orderId over 200 characters',
+        () => c.release('catalog-a', 'x1', { orderId: 'o'.repeat(201) }),
+        400,
+        /orderId must be shorter than or equal to 200 characters/,
+      ],
+      [
+        'release with a numeric orderId',
+        () => c.release('catalog-a', 'x1', { orderId: 42 }),
+        400,
+        /orderId must be a string/,
+      ],
+      [
+        'release with a bad sku',
+        () => c.release('catalog-a', 'bad%20sku', { orderId: 'o' }),
+        400,
+        /sku must be/,
       ],
       ['clock without a token', () => c.setOffset('catalog-a', 1_000, ''), 401, /token/i],
       ['clock with a wrong token', () => c.setOffset('catalog-a', 1_000, 'wrong'), 401, /token/i],

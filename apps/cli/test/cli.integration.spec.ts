@@ -45,6 +45,7 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
         'payments-0',
         'catalog-a',
         'catalog-b',
+        'orders-0',
         'prometheus',
         'control',
         'workload',
@@ -69,7 +70,16 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
     }
     assert.deepEqual(
       report.nodes.filter((n) => n.url).map((n) => n.name),
-      ['toxiproxy', 'payments-0', 'catalog-a', 'catalog-b', 'prometheus', 'control', 'workload'],
+      [
+        'toxiproxy',
+        'payments-0',
+        'catalog-a',
+        'catalog-b',
+        'orders-0',
+        'prometheus',
+        'control',
+        'workload',
+      ],
     );
     assert.deepEqual(
       report.links.map((l) => [l.name, l.enabled, l.toxics.length]),
@@ -83,6 +93,8 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
         ['catalog-a->redis-replica-1', true, 0],
         ['catalog-b->redis-primary', true, 0],
         ['catalog-b->redis-replica-2', true, 0],
+        ['orders-0->pg-primary', true, 0],
+        ['orders-0->kafka-0', true, 0],
       ],
     );
 

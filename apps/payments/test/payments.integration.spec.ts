@@ -39,6 +39,13 @@ describe('payments (CP) against the real topology', { timeout: 900_000 }, () => 
   ) => httpJson<T>(`${base}${path}`, { method, body, headers });
   const pay = (key: string | undefined, body: unknown) =>
     call('POST', '/payments', body, key === undefined ? {} : { 'Idempotency-Key': key });
+  const refund = (paymentId: string, key?: string) =>
+    call(
+      'POST',
+      `/payments/${paymentId}/refund`,
+      undefined,
+      key === undefined ? {} : { 'Idempotency-Key': key },
+    );
   const transfer = (key: string, body: unknown) =>
     call('POST', '/transfers', body, { 'Idempotency-Key': key });
   const openAccount = async (owner: string, initialBalance: number): Promise<Account> => {
@@ -171,6 +178,19 @@ describe('payments (CP) against the real topology', { timeout: 900_000 }, () => 
         /payment .* does not exist/,
       ],
       [
+        'refund without Idempotency-Key',
+        () => refund(randomUUID()),
+        400,
+        /Idempotency-Key header is required/,
+      ],
+      ['refund id not a UUID', () => refund('42', randomUUID()), 400, /id must be a UUID/],
+      [
+        'refund of an unknown payment',
+        () => refund('00000000-0000-4000-8000-000000000000', randomUUID()),
+        404,
+        /payment 00000000-0000-4000-8000-000000000000 does not exist/,
+      ],
+      [
         'malformed JSON',
         () =>
           httpJson(`${base}/payments`, {
@@ -257,6 +277,82 @@ describe('payments (CP) against the real topology', { timeout: 900_000 }, () => 
       assert.equal(new Set(results.map((r) => (r.body as { id: string }).id)).size, 1);
       assert.equal(await paymentsWithKey(key), '1');
       assert.equal(await balance(account.id), 990);
+    });
+  });
+
+  describe('refunds (the saga compensation)', () => {
+    const payment = async (owner: string, amount: number) => {
+      const account = await openAccount(owner, 1_000);
+      const res = await pay(randomUUID(), { accountId: account.id, amount, reference: owner });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      return { account, payment: res.body as { id: string; refundedAt: string | null } };
+    };
+
+    it('credits the payment back once, and the payment shows refundedAt', async () => {
+      const { account, payment: paid } = await payment('refund-once', 300);
+      assert.equal(paid.refundedAt, null);
+      assert.equal((await call<typeof paid>('GET', `/payments/${paid.id}`)).body.refundedAt, null);
+      assert.equal(await balance(account.id), 700);
+
+      const res = await refund(paid.id, randomUUID());
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      const body = res.body as Record<string, unknown>;
+      assert.deepEqual(
+        { ...body, id: undefined, createdAt: undefined },
+        {
+          id: undefined,
+          paymentId: paid.id,
+          accountId: account.id,
+          amount: 300,
+          createdAt: undefined,
+        },
+      );
+      assert.match(String(body.id), /^[0-9a-f-]{36}$/);
+      assert.equal(await balance(account.id), 1_000);
+      const stored = (await call<typeof paid>('GET', `/payments/${paid.id}`)).body;
+      assert.equal(stored.refundedAt, body.createdAt);
+    });
+
+    it('replays the stored refund for the same key, and refuses a second refund with another key', async () => {
+      const { account, payment: paid } = await payment('refund-replay', 250);
+      const key = randomUUID();
+      const first = await refund(paid.id, key);
+      assert.equal(first.status, 201, JSON.stringify(first.body));
+      const replay = await refund(paid.id, key);
+      assert.equal(replay.status, 201);
+      assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+      assert.deepEqual(replay.body, first.body);
+
+      const second = await refund(paid.id, randomUUID());
+      assert.equal(second.status, 409, JSON.stringify(second.body));
+      const refundId = (first.body as { id: string }).id;
+      assert.deepEqual(
+        { ...(second.body as object), message: undefined },
+        {
+          statusCode: 409,
+          error: 'already_refunded',
+          message: undefined,
+          paymentId: paid.id,
+          refundId,
+        },
+      );
+      assert.match((second.body as { message: string }).message, new RegExp(refundId));
+      assert.equal(await balance(account.id), 1_000, 'credited once');
+
+      const otherPayment = await refund(randomUUID(), key);
+      assert.equal(otherPayment.status, 422, 'the same key for another payment');
+    });
+
+    it('lets only one of several concurrent refunds of a payment through', async () => {
+      const { account, payment: paid } = await payment('refund-race', 100);
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => refund(paid.id, randomUUID())),
+      );
+      assert.deepEqual(
+        results.map((r) => r.status).sort(),
+        [201, 409, 409, 409, 409, 409, 409, 409],
+      );
+      assert.equal(await balance(account.id), 1_000);
     });
   });
 
@@ -364,6 +460,37 @@ describe('payments (CP) against the real topology', { timeout: 900_000 }, () => 
       for (const account of accounts) assert.equal(await balance(account.id), 1_000 - 5 * 7);
     });
 
+    it('answers a refund 503 indeterminate with both replication links cut; the retry after heal credits once', async () => {
+      const account = await openAccount('refund-partition', 1_000);
+      const paid = await pay(randomUUID(), {
+        accountId: account.id,
+        amount: 40,
+        reference: 'refund-partition',
+      });
+      assert.equal(paid.status, 201);
+      const paymentId = (paid.body as { id: string }).id;
+      await bothStandbysStreaming();
+      await toxiproxy.blackhole('pg-replica-1->pg-primary');
+      await toxiproxy.blackhole('pg-replica-2->pg-primary');
+      const key = randomUUID();
+      const during = await refund(paymentId, key);
+      assert.equal(during.status, 503, JSON.stringify(during.body));
+      assert.deepEqual(
+        { ...(during.body as object), message: undefined },
+        {
+          error: 'sync_replication_unavailable',
+          outcome: 'indeterminate',
+          idempotencyKey: key,
+          message: undefined,
+        },
+      );
+      await toxiproxy.healAll();
+      await bothStandbysStreaming();
+      const retry = await refund(paymentId, key);
+      assert.equal(retry.status, 201, JSON.stringify(retry.body));
+      assert.equal(await balance(account.id), 1_000, 'credited exactly once');
+    });
+
     it('keeps succeeding with one replication link cut', async () => {
       const account = await openAccount('one-link', 1_000);
       await bothStandbysStreaming();
@@ -391,9 +518,11 @@ describe('payments (CP) against the real topology', { timeout: 900_000 }, () => 
       '/accounts/{id}',
       '/payments',
       '/payments/{id}',
+      '/payments/{id}/refund',
       '/transfers',
     ]);
     assert.ok(spec.paths['/payments']!.post, 'POST /payments documented');
+    assert.ok(spec.paths['/payments/{id}/refund']!.post, 'POST /payments/{id}/refund documented');
   });
 
   it('exposes the payments and HTTP metrics with their labels', async () => {

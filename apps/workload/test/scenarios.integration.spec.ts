@@ -76,6 +76,19 @@ describe('scenarios under wall-clock ordering', { timeout: 600_000 }, () => {
     assert.match(report.markdown, /^# cp-vs-ap: VALID/);
   });
 
+  it('kafka-outage: orders are accepted through the outage, and none is lost or doubled', async () => {
+    const report = await bench.run('kafka-outage', 20);
+    const saga = result(report, 'saga');
+    assert.equal(saga.valid, true, JSON.stringify(saga));
+    assert.deepEqual(saga.anomalies, {});
+    assert.ok((saga.stats['orders-accepted'] as number) > 0, JSON.stringify(saga.stats));
+    assert.ok((saga.stats.confirmed as number) > 0, JSON.stringify(saga.stats));
+    assert.ok(report.services.orders!.ok > 0, 'orders were accepted');
+    for (const checker of ['bank', 'payments', 'staleness', 'lost-updates'])
+      assert.equal(result(report, checker).valid, true, JSON.stringify(result(report, checker)));
+    assert.match(report.markdown, /^# kafka-outage: VALID/);
+  });
+
   it('clock-skew-lww: a clock 30 s ahead makes causally later writes lose', async () => {
     const report = await bench.run('clock-skew-lww', 12);
     const lost = result(report, 'lost-updates');

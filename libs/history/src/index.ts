@@ -9,7 +9,8 @@
  * - Checkers, pure functions over a history returning a `CheckerResult`
  *   `{checker, valid: true|false|'unknown', anomalies, stats, examples, exampleAnomalies}`:
  *   `checkBank(h, {total})`, `checkPayments(h)`, `checkStaleness(h, {convergenceLimitSeconds})`,
- *   `checkLostUpdates(h)`; `checkAll(h, opts)` runs them and `verdict(results)` sums them up.
+ *   `checkLostUpdates(h)`, `checkSaga(h)`; `checkAll(h, opts)` runs them and `verdict(results)`
+ *   sums them up.
  */
 export {
   type CompletionType,
@@ -44,8 +45,15 @@ export type {
   CatalogWriteRequest,
   DrillOk,
   DrillRequest,
+  FinalOrder,
+  FinalOrderEffectsOk,
+  FinalOrdersOk,
   FinalPaymentsOk,
   FinalReadOk,
+  OrderItem,
+  OrderOk,
+  OrderRequest,
+  OrderState,
   PayOk,
   PayRequest,
   ReadBalancesOk,
@@ -58,4 +66,5 @@ export { type BankOptions, checkBank } from './checkers/bank';
 export { checkPayments } from './checkers/payments';
 export { checkStaleness, type StalenessOptions } from './checkers/staleness';
 export { checkLostUpdates } from './checkers/lost-updates';
+export { checkSaga } from './checkers/saga';
 export { type CheckAllOptions, checkAll, type CheckerName, CHECKERS } from './check-all';

@@ -41,6 +41,50 @@ export interface FinalPaymentsOk {
   byKey: Record<string, number>;
 }
 
+// Orders: the saga (orders → catalog reservations → payments charges).
+export interface OrderItem {
+  sku: string;
+  qty: number;
+}
+/** `POST /orders` with Idempotency-Key `key`; a retry after an info reuses the key (a new invoke). */
+export interface OrderRequest {
+  key: string;
+  items: OrderItem[];
+  accountId: string;
+}
+/** The 202: the order was accepted (its saga runs from there). */
+export interface OrderOk {
+  orderId: string;
+}
+export type OrderState = 'pending' | 'stock_reserved' | 'charged' | 'confirmed' | 'cancelled';
+/** An order as `GET /orders/:id` showed it at the end. */
+export interface FinalOrder {
+  state: OrderState;
+  reason?: string;
+  items: OrderItem[];
+  amount: number;
+  accountId: string;
+}
+/**
+ * Every accepted order read once after heal (and after waiting for the sagas to finish):
+ * `null` when the service answered 404; an order whose read failed is left out.
+ */
+export interface FinalOrdersOk {
+  orders: Record<string, FinalOrder | null>;
+}
+/**
+ * What the sagas did to the other services, read after final-orders: each order sku's stock
+ * (strong read) against what the run set up, the payment rows under each order's key
+ * `order-<orderId>`, and each orders account's balance against its opening balance. The skus and
+ * accounts are the orders' own: nothing else in the run touches them. A value that could not be
+ * read is left out.
+ */
+export interface FinalOrderEffectsOk {
+  stock: Record<string, { initial: number; final: number }>;
+  charges: Record<string, number>;
+  balances: Record<string, { initial: number; final: number }>;
+}
+
 // Catalog.
 export type ReadConsistency = 'eventual' | 'strong';
 export interface CatalogWriteRequest {

@@ -1,5 +1,5 @@
 import { type CompletionType, HistoryRecorder, type Op, type OpExtra } from '../src/history';
-import type { WriteTimestamp } from '../src/operations';
+import type { FinalOrder, FinalOrderEffectsOk, OrderItem, WriteTimestamp } from '../src/operations';
 
 /** A completion to record, or 'open' for an invoke the run never completed. */
 export type Outcome = CompletionType | 'open';
@@ -69,6 +69,32 @@ export class HistoryBuilder {
 
   finalPayments(byKey: Record<string, number>): this {
     return this.call('final', 'final-payments', null, 'ok', { byKey });
+  }
+
+  // Orders.
+  /** An order attempt under Idempotency-Key `key`; ok answers `orderId` (202). */
+  order(
+    process: string,
+    key: string,
+    items: OrderItem[],
+    type: Outcome,
+    orderId?: string,
+    accountId = 'orders-acct',
+  ): this {
+    const result = type === 'ok' ? { orderId } : null;
+    const error = type === 'fail' ? '400 bad request' : type === 'info' ? '503' : undefined;
+    return this.call(process, 'order', { key, items, accountId }, type, result, {
+      node: 'orders-0',
+      error,
+    });
+  }
+
+  finalOrders(orders: Record<string, FinalOrder | null>): this {
+    return this.call('final', 'final-orders', null, 'ok', { orders });
+  }
+
+  finalOrderEffects(effects: FinalOrderEffectsOk): this {
+    return this.call('final', 'final-order-effects', null, 'ok', effects);
   }
 
   // Catalog.

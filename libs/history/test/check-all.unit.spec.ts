@@ -22,10 +22,24 @@ describe('checkAll and verdict', () => {
       .pay('pay-1', 'k1', 'ok')
       .write('catalog-a-writer', 'sku-1', 1, 1_000)
       .read('reader-1', 'sku-1', 1)
+      .order('orderer', 'order-k1', [{ sku: 'order-sku-1', qty: 2 }], 'ok', 'o1')
       .finalPayments({ k1: 1 })
-      .finalRead('sku-1', 1, 'redis-replica-1');
+      .finalRead('sku-1', 1, 'redis-replica-1')
+      .finalOrders({
+        o1: {
+          state: 'confirmed',
+          items: [{ sku: 'order-sku-1', qty: 2 }],
+          amount: 200,
+          accountId: 'orders-acct',
+        },
+      })
+      .finalOrderEffects({
+        stock: { 'order-sku-1': { initial: 40, final: 38 } },
+        charges: { o1: 1 },
+        balances: { 'orders-acct': { initial: 2_000, final: 1_800 } },
+      });
 
-  it('runs the four checkers in order and finds a clean run valid', () => {
+  it('runs every checker in order and finds a clean run valid', () => {
     const results = checkAll(run().ops(), { total: 200 });
     assert.deepEqual(
       results.map((r) => [r.checker, r.valid]),

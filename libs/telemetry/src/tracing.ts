@@ -3,6 +3,7 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import {
   hostDetector,
   osDetector,
@@ -70,6 +71,11 @@ export function startTracing(): void {
           span.setAttribute(ATTR_HTTP_ROUTE, route);
           span.updateName(`${method} ${route}`);
         },
+      }),
+      // fetch() is undici, not the http module: without this, a service calling another with
+      // fetch (the orders saga) would start a new trace at every hop.
+      new UndiciInstrumentation({
+        ignoreRequestHook: (request) => isOperationalRequest(request.path),
       }),
       // Its supported range ends before Nest 12 so far: until it widens, the server spans above
       // (named after the route) are all there is of a request inside Nest.

@@ -7,6 +7,7 @@ import { TopologyError } from './errors';
 import { pgQuery } from './health';
 import {
   DATABASE,
+  dedicatedListenerPort,
   HOST,
   LINKS,
   linkName,
@@ -123,7 +124,12 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
   const adminToken = randomBytes(24).toString('base64url');
   const stateFile = options.stateFile ?? join(rootDir, 'state.json');
 
-  const names = [...NODES.map((n) => n.name), ...LINKS.map(linkName), 'kafka-0:controller'];
+  const names = [
+    ...NODES.map((n) => n.name),
+    ...LINKS.map(linkName),
+    ...LINKS.filter((l) => l.dedicatedListener).map(dedicatedListenerPort),
+    'kafka-0:controller',
+  ];
   const ports = new Map<string, number>();
   (await allocatePorts(names.length)).forEach((port, i) => ports.set(names[i]!, port));
   const portOf = (name: string): number => {

@@ -19,6 +19,12 @@ export interface NodeSpec {
 export interface LinkSpec {
   client: string;
   server: string;
+  /**
+   * The server opens a listener for this link alone, advertised at the link's address:
+   * Kafka clients reconnect to the address the broker advertises, which must stay behind
+   * the link.
+   */
+  dedicatedListener?: boolean;
 }
 
 export const linkName = (link: LinkSpec): string => `${link.client}->${link.server}`;
@@ -39,6 +45,7 @@ export const NODES: readonly NodeSpec[] = [
   { name: 'payments-0', kind: 'app', role: 'service' },
   { name: 'catalog-a', kind: 'app', role: 'service' },
   { name: 'catalog-b', kind: 'app', role: 'service' },
+  { name: 'orders-0', kind: 'app', role: 'service' },
   { name: 'prometheus', kind: 'prometheus', role: 'monitor' },
   { name: 'control', kind: 'app', role: 'service' },
   { name: 'workload', kind: 'app', role: 'service' },
@@ -54,7 +61,12 @@ export const LINKS: readonly LinkSpec[] = [
   { client: 'catalog-a', server: 'redis-replica-1' },
   { client: 'catalog-b', server: 'redis-primary' },
   { client: 'catalog-b', server: 'redis-replica-2' },
+  { client: 'orders-0', server: 'pg-primary' },
+  { client: 'orders-0', server: 'kafka-0', dedicatedListener: true },
 ];
+
+/** The port name of the server listener a dedicated-listener link forwards to. */
+export const dedicatedListenerPort = (link: LinkSpec): string => `${linkName(link)}:upstream`;
 
 /** The standby names the primary's `synchronous_standby_names` refers to. */
 export const pgApplicationName = (nodeName: string): string => nodeName.replace(/-/g, '_');

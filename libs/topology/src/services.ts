@@ -36,6 +36,14 @@ const common = (service: string, node: string, ctx: ServiceEnvContext): Record<s
   FAULTLINE_ADMIN_TOKEN: ctx.adminToken,
 });
 
+/** libpq's own variables, which `pg` reads: the primary, through the node's link. */
+const postgres = (node: string, ctx: ServiceEnvContext): Record<string, string> => ({
+  PGHOST: HOST,
+  PGPORT: String(ctx.linkPort(node, 'pg-primary')),
+  PGUSER: 'postgres',
+  PGDATABASE: DATABASE,
+});
+
 /** A catalog instance writes to the primary and reads eventual data from its own replica. */
 const catalog = (node: string, replica: string): ServiceSpec => ({
   node,
@@ -56,16 +64,24 @@ export const SERVICES: readonly ServiceSpec[] = [
     app: 'payments',
     env: (ctx) => ({
       ...common('payments', 'payments-0', ctx),
-      // libpq's own variables, which `pg` reads; the connection goes through the node's link.
-      PGHOST: HOST,
-      PGPORT: String(ctx.linkPort('payments-0', 'pg-primary')),
-      PGUSER: 'postgres',
-      PGDATABASE: DATABASE,
+      ...postgres('payments-0', ctx),
       PAYMENTS_COMMIT_TIMEOUT_MS: '2000',
     }),
   },
   catalog('catalog-a', 'redis-replica-1'),
   catalog('catalog-b', 'redis-replica-2'),
+  {
+    node: 'orders-0',
+    app: 'orders',
+    env: (ctx) => ({
+      ...common('orders', 'orders-0', ctx),
+      // Its own schema in the payments cluster, and Kafka, each through the node's link.
+      ...postgres('orders-0', ctx),
+      KAFKA_BROKERS: `${HOST}:${ctx.linkPort('orders-0', 'kafka-0')}`,
+      CATALOG_URL: ctx.serviceUrl('catalog-a'),
+      PAYMENTS_URL: ctx.serviceUrl('payments-0'),
+    }),
+  },
 ];
 
 /**
@@ -93,6 +109,7 @@ export const WORKLOAD_SERVICE: ServiceSpec = {
     PAYMENTS_URL: ctx.serviceUrl('payments-0'),
     CATALOG_A_URL: ctx.serviceUrl('catalog-a'),
     CATALOG_B_URL: ctx.serviceUrl('catalog-b'),
+    ORDERS_URL: ctx.serviceUrl('orders-0'),
     CONTROL_URL: ctx.serviceUrl('control'),
     FAULTLINE_REPORTS_DIR: join(dirname(ctx.stateFile), 'reports'),
     WORKLOAD_BACKGROUND_RATE: String(ctx.workloadRate),

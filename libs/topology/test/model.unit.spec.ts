@@ -29,6 +29,8 @@ describe('topology model', () => {
       'catalog-a->redis-replica-1',
       'catalog-b->redis-primary',
       'catalog-b->redis-replica-2',
+      'orders-0->pg-primary',
+      'orders-0->kafka-0',
     ]);
   });
 

@@ -275,6 +275,7 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
         'catalog-a',
         'catalog-b',
         'control',
+        'orders-0',
         'payments-0',
         'prometheus',
         'toxiproxy',

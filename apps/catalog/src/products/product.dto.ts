@@ -37,6 +37,14 @@ export class ReserveDto {
   orderId!: string;
 }
 
+export class ReleaseDto {
+  @ApiProperty({ example: 'order-42', maxLength: 200 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  orderId!: string;
+}
+
 export class TimestampDto {
   @ApiProperty({ description: 'Wall-clock part, ms since the epoch, from the writer’s clock' })
   wallMs!: number;
@@ -67,4 +75,17 @@ export class ReservationDto {
   @ApiProperty({ description: 'Stock left after this reservation (now, for a repeat)' })
   stock!: number;
   @ApiProperty({ description: 'True when this orderId had already reserved' }) replayed!: boolean;
+}
+
+export class ReleaseResultDto {
+  @ApiProperty() sku!: string;
+  @ApiProperty() orderId!: string;
+  @ApiProperty({
+    description: 'The quantity this order had reserved and got back (0 if it never reserved)',
+  })
+  released!: number;
+  @ApiProperty({ description: 'Stock after the release (now, for a repeat)' })
+  stock!: number;
+  @ApiProperty({ description: 'True when this orderId had already been released' })
+  replayed!: boolean;
 }

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/
 import {
   ApiConflictResponse,
   ApiHeader,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
@@ -9,7 +10,14 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequestedConsistency } from './consistency.decorator';
-import { ProductDto, PutProductDto, ReservationDto, ReserveDto } from './product.dto';
+import {
+  ProductDto,
+  PutProductDto,
+  ReleaseDto,
+  ReleaseResultDto,
+  ReservationDto,
+  ReserveDto,
+} from './product.dto';
 import { ProductsService, type Served } from './products.service';
 import type { Consistency } from '../redis/redis-nodes';
 import { SkuPipe } from './sku.pipe';
@@ -62,9 +70,25 @@ export class ProductsController {
   @Post(':sku/reserve')
   @HttpCode(200)
   @ApiOkResponse({ type: ReservationDto })
-  @ApiConflictResponse({ description: 'Not enough stock' })
+  @ApiNotFoundResponse({ description: 'No such product' })
+  @ApiConflictResponse({
+    description:
+      'Not enough stock (insufficient_stock), or the orderId was released (reservation_released)',
+  })
   @ApiUnprocessableEntityResponse({ description: 'The orderId already reserved another quantity' })
   reserve(@Param('sku', SkuPipe) sku: string, @Body() dto: ReserveDto): Promise<ReservationDto> {
     return this.products.reserve(sku, dto.qty, dto.orderId);
+  }
+
+  @Post(':sku/release')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: ReleaseResultDto,
+    description:
+      'The order’s reserved quantity is back in stock, once; an order that never reserved releases 0 and can no longer reserve',
+  })
+  @ApiNotFoundResponse({ description: 'No such product' })
+  release(@Param('sku', SkuPipe) sku: string, @Body() dto: ReleaseDto): Promise<ReleaseResultDto> {
+    return this.products.release(sku, dto.orderId);
   }
 }

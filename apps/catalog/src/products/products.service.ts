@@ -10,8 +10,16 @@ import { CatalogEnvironment } from '../config/catalog-environment';
 import { WriteTimestamps } from '../ordering/write-timestamps';
 import { type Consistency, type RedisNode, RedisNodes } from '../redis/redis-nodes';
 import { CatalogMetrics } from './catalog-metrics';
-import type { ProductDto, PutProductDto, ReservationDto } from './product.dto';
-import { LWW_WRITE, productKey, RESERVE, reservationsKey, SKUS_KEY } from './redis-scripts';
+import type { ProductDto, PutProductDto, ReleaseResultDto, ReservationDto } from './product.dto';
+import {
+  LWW_WRITE,
+  productKey,
+  RELEASE,
+  releasedKey,
+  RESERVE,
+  reservationsKey,
+  SKUS_KEY,
+} from './redis-scripts';
 
 /** A read's answer and the node that served it. */
 export interface Served<T> {
@@ -134,7 +142,15 @@ export class ProductsService {
 
   async reserve(sku: string, qty: number, orderId: string): Promise<ReservationDto> {
     const result = (await this.on(this.nodes.primary, (n) =>
-      n.redis.eval(RESERVE, 2, productKey(sku), reservationsKey(sku), orderId, qty),
+      n.redis.eval(
+        RESERVE,
+        3,
+        productKey(sku),
+        reservationsKey(sku),
+        releasedKey(sku),
+        orderId,
+        qty,
+      ),
     )) as (string | number)[];
     switch (Number(result[0])) {
       case -1:
@@ -150,8 +166,33 @@ export class ProductsService {
         throw new UnprocessableEntityException(
           `order ${orderId} already reserved ${result[1]} of ${sku}, not ${qty}`,
         );
+      case 4:
+        throw new ConflictException({
+          error: 'reservation_released',
+          message: `order ${orderId}'s reservation of ${sku} was released (compensated): it cannot reserve again`,
+          orderId,
+          released: Number(result[1]),
+        });
       default:
         return { sku, orderId, qty, stock: Number(result[1]), replayed: Number(result[0]) === 2 };
     }
+  }
+
+  /**
+   * Gives back what `orderId` reserved, once (a saga's compensation). An order that never
+   * reserved releases 0 and can no longer reserve: a late reserve cannot resurrect it.
+   */
+  async release(sku: string, orderId: string): Promise<ReleaseResultDto> {
+    const result = (await this.on(this.nodes.primary, (n) =>
+      n.redis.eval(RELEASE, 3, productKey(sku), reservationsKey(sku), releasedKey(sku), orderId),
+    )) as (string | number)[];
+    if (Number(result[0]) === -1) throw new NotFoundException(`product ${sku} does not exist`);
+    return {
+      sku,
+      orderId,
+      released: Number(result[1]),
+      stock: Number(result[2]),
+      replayed: Number(result[0]) === 2,
+    };
   }
 }

@@ -77,18 +77,22 @@ const linkFootprint = (links: RunningLink[]) => links.map((l) => `link:${l.name}
  * The links a partition or latency on `target` affects: the one link named, or, for a
  * node, every link between it and a datastore. A datastore is cut off from the other
  * datastores (its replication) while its own clients, on its side of the split, still
- * reach it; an app is cut off from its datastores. To cut one client off a datastore,
+ * reach it (unless it has no datastore peers, like Kafka: then from its clients); an app is
+ * cut off from its datastores. To cut one client off a datastore,
  * target that link.
  */
 function linksOf(topology: TopologyState, target: string): RunningLink[] {
   const link = topology.links.find((l) => l.name === target);
   if (link) return [link];
   const isDatastore = (name: string) => topology.nodes.find((n) => n.name === name)?.kind !== 'app';
-  return topology.links.filter(
+  const touching = topology.links.filter((l) => l.client === target || l.server === target);
+  const peers = touching.filter(
     (l) =>
       (l.client === target && isDatastore(l.server)) ||
       (l.server === target && isDatastore(l.client)),
   );
+  // A datastore with no datastore peers (Kafka here) is cut off from its clients instead.
+  return peers.length > 0 ? peers : touching;
 }
 
 interface KindDefinition {

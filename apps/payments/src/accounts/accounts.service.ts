@@ -1,7 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { SyncCommit } from '../commit/sync-commit';
-import { PG_POOL } from '../database/pg-pool';
+import { PG_POOL } from '@faultline/postgres';
 import type { AccountDto, CreateAccountDto } from './account.dto';
 
 interface AccountRow {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Client, type Pool, type PoolClient } from 'pg';
+import { Client, type Pool, type PoolClient, type PoolConfig } from 'pg';
 import { PaymentsEnvironment } from '../config/payments-environment';
-import { connectionConfig, PG_POOL } from '../database/pg-pool';
+import { PG_CONNECTION, PG_POOL } from '@faultline/postgres';
 import { CommitMetrics, type CommitOutcome } from './commit-metrics';
 import { IndeterminateCommit, SyncCommitTimeout } from './sync-commit-timeout';
 
@@ -44,6 +44,7 @@ export class SyncCommit {
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(PG_CONNECTION) private readonly connection: PoolConfig,
     private readonly env: PaymentsEnvironment,
     private readonly metrics: CommitMetrics,
   ) {}
@@ -95,7 +96,7 @@ export class SyncCommit {
    */
   private async cancelWait(pid: number, commitQuery: Promise<unknown>): Promise<void> {
     const canceller = new Client({
-      ...connectionConfig(this.env),
+      ...this.connection,
       connectionTimeoutMillis: CANCEL_TIMEOUT_MS,
     });
     canceller.on('error', () => undefined);

@@ -12,7 +12,7 @@ export interface RecordedResponse {
   replayed: boolean;
 }
 
-export type IdempotencyScope = 'transfer' | 'payment';
+export type IdempotencyScope = 'transfer' | 'payment' | 'refund';
 
 /** What an effect answers: its response, and whether it was applied or refused by a rule. */
 export interface EffectResponse {

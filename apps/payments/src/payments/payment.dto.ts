@@ -27,4 +27,19 @@ export class PaymentDto {
   @ApiProperty() reference!: string;
   @ApiProperty() idempotencyKey!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the payment was refunded; null when it was not',
+  })
+  refundedAt!: string | null;
+}
+
+export class RefundDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid', description: 'The payment refunded' }) paymentId!: string;
+  @ApiProperty({ format: 'uuid', description: 'The account credited' }) accountId!: string;
+  @ApiProperty({ description: 'Minor units: the payment’s whole amount' }) amount!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }

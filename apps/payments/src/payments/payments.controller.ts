@@ -1,11 +1,11 @@
 import { BadRequestException, Body, Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IdempotencyKey } from '../idempotency/idempotency-key.decorator';
 import { IdempotentCreate } from '../idempotency/idempotent-create.decorator';
 import { respondWith } from '../idempotency/respond';
 import { uuidParam } from '../uuid-param';
-import { CreatePaymentDto, PaymentDto } from './payment.dto';
+import { CreatePaymentDto, PaymentDto, RefundDto } from './payment.dto';
 import { PaymentsService } from './payments.service';
 
 @ApiTags('payments')
@@ -20,6 +20,19 @@ export class PaymentsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<unknown> {
     return respondWith(res, await this.payments.create(key, dto));
+  }
+
+  @IdempotentCreate(RefundDto, 'refund', {
+    path: ':id/refund',
+    conflict: 'The payment was already refunded (already_refunded, naming the refund)',
+  })
+  @ApiNotFoundResponse({ description: 'No such payment' })
+  async refund(
+    @IdempotencyKey() key: string,
+    @Param('id', uuidParam('id')) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<unknown> {
+    return respondWith(res, await this.payments.refund(key, id));
   }
 
   @Get()

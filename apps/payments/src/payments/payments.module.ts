@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { CommitModule } from '../commit/commit.module';
-import { DatabaseModule } from '../database/database.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { PaymentsController } from './payments.controller';
 import { PaymentsService } from './payments.service';
 
 @Module({
-  imports: [DatabaseModule, AccountsModule, CommitModule, IdempotencyModule],
+  imports: [AccountsModule, CommitModule, IdempotencyModule],
   controllers: [PaymentsController],
   providers: [PaymentsService],
 })

@@ -2,7 +2,7 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { AccountsService } from '../accounts/accounts.service';
 import { SyncCommit } from '../commit/sync-commit';
-import { PG_POOL } from '../database/pg-pool';
+import { PG_POOL } from '@faultline/postgres';
 import {
   created,
   IdempotencyStore,
@@ -10,7 +10,7 @@ import {
   rejected,
 } from '../idempotency/idempotency-store';
 import { insufficientFunds } from '../insufficient-funds';
-import type { CreatePaymentDto, PaymentDto } from './payment.dto';
+import type { CreatePaymentDto, PaymentDto, RefundDto } from './payment.dto';
 
 interface PaymentRow {
   id: string;
@@ -19,6 +19,8 @@ interface PaymentRow {
   reference: string;
   idempotency_key: string;
   created_at: Date;
+  /** From the payment's refund, if any (LEFT JOIN); absent on a fresh insert. */
+  refunded_at?: Date | null;
 }
 
 const toDto = (row: PaymentRow): PaymentDto => ({
@@ -28,9 +30,23 @@ const toDto = (row: PaymentRow): PaymentDto => ({
   reference: row.reference,
   idempotencyKey: row.idempotency_key,
   createdAt: row.created_at.toISOString(),
+  refundedAt: row.refunded_at ? row.refunded_at.toISOString() : null,
 });
 
 const COLUMNS = 'id, account_id, amount, reference, idempotency_key, created_at';
+/** A payment with its refund's time, if it was refunded. */
+const SELECT_PAYMENTS = `SELECT p.id, p.account_id, p.amount, p.reference, p.idempotency_key, p.created_at,
+         r.created_at AS refunded_at
+  FROM payments p LEFT JOIN refunds r ON r.payment_id = p.id`;
+
+/** The 409 body for a second refund of a payment; it is recorded under the key. */
+const alreadyRefunded = (paymentId: string, refundId: string) => ({
+  statusCode: 409,
+  error: 'already_refunded',
+  message: `payment ${paymentId} was already refunded by refund ${refundId}`,
+  paymentId,
+  refundId,
+});
 
 @Injectable()
 export class PaymentsService {
@@ -62,20 +78,56 @@ export class PaymentsService {
     );
   }
 
+  /**
+   * Credits a payment's amount back to its account, at most once per payment (a saga's
+   * compensation): the payment row is locked, so concurrent refunds of one payment
+   * serialize, and the second finds the first's refund (409, recorded under its key).
+   * The credit, the refund row and the key's record commit together.
+   */
+  refund(key: string, paymentId: string): Promise<RecordedResponse> {
+    return this.commit.transaction((tx) =>
+      this.idempotency.once(tx, 'refund', key, { paymentId }, async () => {
+        const payments = await tx.query<PaymentRow>(
+          `SELECT ${COLUMNS} FROM payments WHERE id = $1 FOR UPDATE`,
+          [paymentId],
+        );
+        const payment = payments.rows[0];
+        if (!payment) throw new NotFoundException(`payment ${paymentId} does not exist`);
+        const existing = await tx.query<{ id: string }>(
+          'SELECT id FROM refunds WHERE payment_id = $1',
+          [paymentId],
+        );
+        if (existing.rows[0]) return rejected(alreadyRefunded(paymentId, existing.rows[0].id));
+        await this.accounts.lockForUpdate(tx, [payment.account_id]);
+        await this.accounts.adjustBalance(tx, payment.account_id, payment.amount);
+        const { rows } = await tx.query<{ id: string; created_at: Date }>(
+          `INSERT INTO refunds (payment_id, amount, idempotency_key)
+           VALUES ($1, $2, $3) RETURNING id, created_at`,
+          [paymentId, payment.amount, key],
+        );
+        const refund: RefundDto = {
+          id: rows[0]!.id,
+          paymentId,
+          accountId: payment.account_id,
+          amount: payment.amount,
+          createdAt: rows[0]!.created_at.toISOString(),
+        };
+        return created(refund);
+      }),
+    );
+  }
+
   /** Every payment made under an idempotency key: how a client resolves an indeterminate one. */
   async findByKey(key: string): Promise<PaymentDto[]> {
     const { rows } = await this.pool.query<PaymentRow>(
-      `SELECT ${COLUMNS} FROM payments WHERE idempotency_key = $1 ORDER BY created_at`,
+      `${SELECT_PAYMENTS} WHERE p.idempotency_key = $1 ORDER BY p.created_at`,
       [key],
     );
     return rows.map(toDto);
   }
 
   async get(id: string): Promise<PaymentDto> {
-    const { rows } = await this.pool.query<PaymentRow>(
-      `SELECT ${COLUMNS} FROM payments WHERE id = $1`,
-      [id],
-    );
+    const { rows } = await this.pool.query<PaymentRow>(`${SELECT_PAYMENTS} WHERE p.id = $1`, [id]);
     if (rows.length === 0) throw new NotFoundException(`payment ${id} does not exist`);
     return toDto(rows[0]!);
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { HistoryRecorder } from '@faultline/history';
-import { operate } from './operation';
+import type { HistoryRecorder, OrderRequest } from '@faultline/history';
+import { type Completion, operate } from './operation';
 import { callService } from './service-call';
 
 /** The services a run drives, and the data it set up for itself. */
@@ -17,8 +17,23 @@ export interface Workbench {
   skus: string[];
   /** Every idempotency key the payer used: the final read resolves each. */
   paymentKeys: Set<string>;
+  ordersUrl: string;
+  /** The account orders are charged to (nothing else uses it), and its opening balance. */
+  ordersAccount: { id: string; initialBalance: number };
+  /** The orders' own products and their initial stock: the catalog writers never touch them. */
+  orderSkus: Record<string, number>;
+  /** Every order placed, by Idempotency-Key: the final reads resolve and follow each. */
+  orders: Map<string, PlacedOrder>;
   stopped: () => boolean;
   intervalMs: number;
+}
+
+/** An order as the workload knows it: its request, and its id once the service accepted it. */
+export interface PlacedOrder {
+  request: OrderRequest;
+  orderId?: string;
+  /** Whether an attempt was indeterminate (the order may exist without the workload knowing). */
+  indeterminate: boolean;
 }
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
@@ -187,4 +202,53 @@ export const catalogReader = (
 ) =>
   loop(w, async () => {
     await readProduct(w, process, instance, pick(w.skus), consistency);
+  });
+
+/** One `POST /orders` under the order's key; the 202 names the order. */
+export async function placeOrder(
+  w: Workbench,
+  process: string,
+  placed: PlacedOrder,
+): Promise<Completion> {
+  const { key, items, accountId } = placed.request;
+  const completion = await operate(w.history, process, 'order', placed.request, async () => {
+    const seen = await callService(
+      `${w.ordersUrl}/orders`,
+      { method: 'POST', body: { items, accountId }, headers: { 'Idempotency-Key': key } },
+      true,
+    );
+    return {
+      seen,
+      value:
+        seen.type === 'ok' ? { orderId: (seen.body as { orderId: string }).orderId } : seen.body,
+      node: 'orders-0',
+    };
+  });
+  if (completion.seen.type === 'ok')
+    placed.orderId = (completion.value as { orderId: string }).orderId;
+  if (completion.seen.type === 'info') placed.indeterminate = true;
+  return completion;
+}
+
+/**
+ * Orders 1–2 of the orders' products (1–2 of each) for the orders account; an indeterminate
+ * order is retried with the same key, as the payer does.
+ */
+export const orderer = (w: Workbench, process: string) =>
+  loop(w, async () => {
+    const skus = Object.keys(w.orderSkus).sort(() => Math.random() - 0.5);
+    const items = skus
+      .slice(0, 1 + Math.floor(Math.random() * 2))
+      .map((sku) => ({ sku, qty: 1 + Math.floor(Math.random() * 2) }));
+    const key = randomUUID();
+    const placed: PlacedOrder = {
+      request: { key, items, accountId: w.ordersAccount.id },
+      indeterminate: false,
+    };
+    w.orders.set(key, placed);
+    for (let attempt = 0; attempt < 3 && (attempt === 0 || !w.stopped()); attempt++) {
+      const { seen } = await placeOrder(w, process, placed);
+      if (seen.type !== 'info') break;
+      await sleep(w.intervalMs);
+    }
   });

@@ -2,12 +2,13 @@ import type { HistoryRecorder } from '@faultline/history';
 import type { Seen } from './service-call';
 
 /** The service each recorded function exercises (nemesis and final reads belong to none). */
-export const SERVICE_OF_FUNCTION: Readonly<Record<string, 'payments' | 'catalog'>> = {
+export const SERVICE_OF_FUNCTION: Readonly<Record<string, 'payments' | 'catalog' | 'orders'>> = {
   transfer: 'payments',
   'read-balances': 'payments',
   pay: 'payments',
   write: 'catalog',
   read: 'catalog',
+  order: 'orders',
 };
 
 /** What an operation completed with, as the history records it. */

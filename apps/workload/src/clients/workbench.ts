@@ -4,6 +4,7 @@ import {
   balanceReader,
   catalogReader,
   catalogWriter,
+  orderer,
   payer,
   transferer,
   type Workbench,
@@ -12,10 +13,19 @@ import { callService } from './service-call';
 
 const BANK_ACCOUNTS = 8;
 const BANK_BALANCE = 1_000;
+/**
+ * The orders' products and account: the first product is scarce and the money runs out
+ * partway through a run, so some orders are cancelled (out of stock, insufficient funds)
+ * and their sagas compensate.
+ */
+const ORDER_PRICE_CENTS = 100;
+const ORDER_STOCK = [20, 200, 200];
+const ORDERS_BALANCE = 10_000;
 
 /**
  * Opens the accounts a run needs (eight bank accounts whose total transfers conserve,
- * and a wallet payments are charged to) and names its products, under `label`.
+ * a wallet payments are charged to, and the account orders are charged to), names the
+ * catalog writers' products and creates the orders' own, under `label`.
  */
 export async function prepareWorkbench(
   env: WorkloadEnvironment,
@@ -36,6 +46,21 @@ export async function prepareWorkbench(
   for (let i = 0; i < BANK_ACCOUNTS; i++)
     bankAccounts.push(await open(`${label}-bank-${i}`, BANK_BALANCE));
   const walletAccount = await open(`${label}-wallet`, 1_000_000_000);
+  const ordersAccount = {
+    id: await open(`${label}-orders`, ORDERS_BALANCE),
+    initialBalance: ORDERS_BALANCE,
+  };
+  const orderSkus: Record<string, number> = {};
+  for (const [i, stock] of ORDER_STOCK.entries()) {
+    const sku = `${label}-order-${i + 1}`;
+    const seen = await callService(
+      `${env.CATALOG_A_URL}/products/${sku}`,
+      { method: 'PUT', body: { name: sku, priceCents: ORDER_PRICE_CENTS, stock } },
+      true,
+    );
+    if (seen.type !== 'ok') throw new Error(`could not create product ${sku}: ${seen.error}`);
+    orderSkus[sku] = stock;
+  }
   let stopped = false;
   const workbench: Workbench = {
     history,
@@ -46,6 +71,10 @@ export async function prepareWorkbench(
     walletAccount,
     skus: [1, 2, 3].map((i) => `${label}-${i}`),
     paymentKeys: new Set(),
+    ordersUrl: env.ORDERS_URL,
+    ordersAccount,
+    orderSkus,
+    orders: new Map(),
     stopped: () => stopped,
     intervalMs: Math.round(1000 / opsPerSecond),
   };
@@ -64,5 +93,6 @@ export function runClients(w: Workbench): Promise<unknown> {
     catalogReader(w, 'catalog-a-reader', 'catalog-a', 'eventual'),
     catalogReader(w, 'catalog-b-reader', 'catalog-b', 'eventual'),
     catalogReader(w, 'catalog-strong-reader', 'catalog-a', 'strong'),
+    orderer(w, 'orderer'),
   ]);
 }

@@ -7,6 +7,8 @@ export class WorkloadEnvironment {
   @IsUrl(url) PAYMENTS_URL!: string;
   @IsUrl(url) CATALOG_A_URL!: string;
   @IsUrl(url) CATALOG_B_URL!: string;
+  /** The orders service (its sagas reserve on the catalog and charge payments). */
+  @IsUrl(url) ORDERS_URL!: string;
   /** Scenarios trigger and heal their drills through the control API. */
   @IsUrl(url) CONTROL_URL!: string;
 

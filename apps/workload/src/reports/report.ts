@@ -22,7 +22,7 @@ export interface Report {
   drills: ScenarioDrill[];
   verdict: Verdict;
   results: CheckerResult[];
-  services: Record<'payments' | 'catalog', ServiceOutcomes>;
+  services: Record<'payments' | 'catalog' | 'orders', ServiceOutcomes>;
   historyFile: string;
 }
 
@@ -30,6 +30,7 @@ function outcomes(history: readonly Op[]): Report['services'] {
   const services = {
     payments: { ok: 0, fail: 0, info: 0, availability: 0 },
     catalog: { ok: 0, fail: 0, info: 0, availability: 0 },
+    orders: { ok: 0, fail: 0, info: 0, availability: 0 },
   };
   for (const op of history) {
     const service = SERVICE_OF_FUNCTION[op.f];
@@ -48,6 +49,7 @@ const VERDICT_LINE: Record<string, string> = {
   payments: 'every acknowledged payment exists once; indeterminate ones resolved',
   staleness: 'reads are as fresh as the catalog promises',
   'lost-updates': 'no causally later write lost to an earlier one',
+  saga: 'every accepted order ends confirmed or cancelled; stock and money moved for the confirmed ones only, each charged once',
 };
 
 /** The report as a lesson: what each service's clients saw, the verdicts, one example per anomaly. */

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkAll, type CheckerResult, HistoryRecorder, verdict } from '@faultline/history';
-import { readProduct, type Workbench } from '../clients/clients';
+import {
+  checkAll,
+  type CheckerResult,
+  type FinalOrder,
+  type FinalOrderEffectsOk,
+  HistoryRecorder,
+  verdict,
+} from '@faultline/history';
+import { placeOrder, readProduct, type Workbench } from '../clients/clients';
 import { prepareWorkbench, runClients } from '../clients/workbench';
 import { operate } from '../clients/operation';
 import { callService } from '../clients/service-call';
@@ -23,6 +30,14 @@ export type RunPhase =
 
 /** How long the run waits for the replicas to catch up after heal before its final reads. */
 const CONVERGENCE_WAIT_MS = 15_000;
+/** How long the run waits for every accepted order's saga to end before reading the orders. */
+const SAGA_WAIT_MS = 30_000;
+const TERMINAL_STATES = ['confirmed', 'cancelled'];
+
+/** An order as `GET /orders/:id` answers it. */
+interface OrderSeen extends FinalOrder {
+  orderId: string;
+}
 
 /**
  * One scenario run: set up its own accounts and products, run the clients, drill,
@@ -99,6 +114,7 @@ export class ScenarioRun {
     this.phase = 'converging';
     await this.awaitConvergence(w);
     await this.finalReads(w);
+    await this.finalOrderReads(w);
 
     this.phase = 'checking';
     await this.history.close();
@@ -142,6 +158,76 @@ export class ScenarioRun {
       if (converged) return;
       await sleep(250);
     }
+  }
+
+  /**
+   * Resolves every order left indeterminate (the same request under the same key again: the
+   * service replays the order, or makes it now), waits for every accepted order's saga to end
+   * (bounded), then reads the orders and what their sagas did: the products' stock, the payments
+   * under each order's key, the orders account's balance.
+   */
+  private async finalOrderReads(w: Workbench): Promise<void> {
+    for (const placed of w.orders.values()) {
+      if (placed.orderId !== undefined || !placed.indeterminate) continue;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const { seen } = await placeOrder(w, 'final', placed);
+        if (seen.type !== 'info') break;
+        await sleep(1_000);
+      }
+    }
+    const ids = [...w.orders.values()].flatMap((p) => (p.orderId ? [p.orderId] : []));
+    const order = (id: string) => callService(`${w.ordersUrl}/orders/${id}`, {}, false);
+
+    const deadline = Date.now() + SAGA_WAIT_MS;
+    let open = ids;
+    while (open.length > 0 && Date.now() < deadline) {
+      const still: string[] = [];
+      for (const id of open) {
+        const seen = await order(id);
+        const state = (seen.body as OrderSeen | undefined)?.state;
+        if (seen.type !== 'ok' || !TERMINAL_STATES.includes(state ?? '')) still.push(id);
+      }
+      open = still;
+      if (open.length > 0) await sleep(500);
+    }
+
+    await operate(this.history, 'final', 'final-orders', { orders: ids.length }, async () => {
+      const orders: Record<string, FinalOrder | null> = {};
+      for (const id of ids) {
+        const seen = await order(id);
+        if (seen.status === 404) orders[id] = null;
+        if (seen.type !== 'ok') continue; // unread: the checker cannot judge this order
+        const { state, reason, items, amount, accountId } = seen.body as OrderSeen;
+        orders[id] = { state, ...(reason ? { reason } : {}), items, amount, accountId };
+      }
+      return { seen: { type: 'ok' }, value: { orders }, node: 'orders-0' };
+    });
+
+    await operate(this.history, 'final', 'final-order-effects', null, async () => {
+      const effects: FinalOrderEffectsOk = { stock: {}, charges: {}, balances: {} };
+      for (const [sku, initial] of Object.entries(w.orderSkus)) {
+        const seen = await callService(
+          `${w.catalog['catalog-a']}/products/${sku}`,
+          { headers: { Consistency: 'strong' } },
+          false,
+        );
+        if (seen.type === 'ok')
+          effects.stock[sku] = { initial, final: (seen.body as { stock: number }).stock };
+      }
+      for (const id of ids) {
+        const seen = await callService(
+          `${w.paymentsUrl}/payments?idempotencyKey=${encodeURIComponent(`order-${id}`)}`,
+          {},
+          false,
+        );
+        if (seen.type === 'ok') effects.charges[id] = (seen.body as unknown[]).length;
+      }
+      const { id, initialBalance } = w.ordersAccount;
+      const seen = await callService(`${w.paymentsUrl}/accounts?ids=${id}`, {}, false);
+      const account = seen.type === 'ok' ? (seen.body as { balance: number }[])[0] : undefined;
+      if (account) effects.balances[id] = { initial: initialBalance, final: account.balance };
+      return { seen: { type: 'ok' }, value: effects };
+    });
   }
 
   private async finalReads(w: Workbench): Promise<void> {

@@ -52,6 +52,14 @@ export const SCENARIOS: readonly Scenario[] = [
       { kind: 'kill', target: 'pg-replica-2' },
     ],
   },
+  {
+    name: 'kafka-outage',
+    lesson:
+      'Kafka is cut off from the orders service: orders keep being accepted (202, pending), their events wait in the outbox, ' +
+      'and the sagas stall. After heal the backlog drains: every order ends confirmed or cancelled, no order is lost, ' +
+      'no stock or money is taken twice or kept by a cancelled order.',
+    drills: [{ kind: 'partition', target: 'kafka-0' }],
+  },
 ];
 
 export const scenarioNamed = (name: string): Scenario | undefined =>

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { kafkaHealthy } from '../health';
-import { HOST, type NodeSpec, type RunningNode } from '../model';
+import { dedicatedListenerPort, HOST, LINKS, type NodeSpec, type RunningNode } from '../model';
 import { launch, type LaunchContext, nodeDir } from './launch';
 
 const run = promisify(execFile);
@@ -33,6 +33,26 @@ export async function launchKafka(
   const port = ctx.portOf(spec.name);
   const dir = nodeDir(ctx, spec.name);
   const properties = join(dir, 'server.properties');
+  // One listener per link to the broker, advertised at the link's own address.
+  const linked = LINKS.filter((l) => l.server === spec.name && l.dedicatedListener).map((l, i) => ({
+    name: `LINK${i}`,
+    port: ctx.portOf(dedicatedListenerPort(l)),
+    advertised: ctx.linkPort(l.client, l.server),
+  }));
+  const listeners = [
+    `PLAINTEXT://${HOST}:${port}`,
+    `CONTROLLER://${HOST}:${controllerPort}`,
+    ...linked.map((l) => `${l.name}://${HOST}:${l.port}`),
+  ];
+  const advertised = [
+    `PLAINTEXT://${HOST}:${port}`,
+    ...linked.map((l) => `${l.name}://${HOST}:${l.advertised}`),
+  ];
+  const protocols = [
+    'PLAINTEXT:PLAINTEXT',
+    'CONTROLLER:PLAINTEXT',
+    ...linked.map((l) => `${l.name}:PLAINTEXT`),
+  ];
   const log4j = join(dir, 'log4j2.properties');
   writeFileSync(
     properties,
@@ -40,11 +60,11 @@ export async function launchKafka(
       'process.roles=broker,controller',
       'node.id=0',
       `controller.quorum.voters=0@${HOST}:${controllerPort}`,
-      `listeners=PLAINTEXT://${HOST}:${port},CONTROLLER://${HOST}:${controllerPort}`,
-      `advertised.listeners=PLAINTEXT://${HOST}:${port}`,
+      `listeners=${listeners.join(',')}`,
+      `advertised.listeners=${advertised.join(',')}`,
       'controller.listener.names=CONTROLLER',
       'inter.broker.listener.name=PLAINTEXT',
-      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+      `listener.security.protocol.map=${protocols.join(',')}`,
       `log.dirs=${join(dir, 'data')}`,
       // Topics are created on purpose by the services, never by a typo.
       'auto.create.topics.enable=false',

@@ -1,5 +1,13 @@
 import { httpOk } from '../health';
-import { HOST, LINKS, linkName, type NodeSpec, type RunningLink, type RunningNode } from '../model';
+import {
+  dedicatedListenerPort,
+  HOST,
+  LINKS,
+  linkName,
+  type NodeSpec,
+  type RunningLink,
+  type RunningNode,
+} from '../model';
 import { ToxiproxyClient } from '../toxiproxy-client';
 import { launch, type LaunchContext } from './launch';
 
@@ -27,7 +35,7 @@ export async function createLinks(
     const proxy = await client.createProxy({
       name: linkName(link),
       listen: `${HOST}:${ctx.linkPort(link.client, link.server)}`,
-      upstream: `${HOST}:${ctx.portOf(link.server)}`,
+      upstream: `${HOST}:${ctx.portOf(link.dedicatedListener ? dedicatedListenerPort(link) : link.server)}`,
       enabled: true,
     });
     links.push({ ...link, name: proxy.name, listen: proxy.listen, upstream: proxy.upstream });
