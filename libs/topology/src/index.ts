@@ -9,3 +9,4 @@ export * from './toolchain';
 export * from './toxiproxy-client';
 export * from './services';
 export * from './supervisor';
+export * from './repository';

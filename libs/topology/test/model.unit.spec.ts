@@ -9,6 +9,7 @@ import {
   linkName,
   NODES,
   parseRedisInfo,
+  rulesDir,
   SYNCHRONOUS_STANDBY_NAMES,
 } from '@faultline/topology';
 import { scrapeConfig } from '../src/nodes/prometheus';
@@ -49,16 +50,19 @@ describe('parseRedisInfo', () => {
 });
 
 describe('scrapeConfig', () => {
-  it('is a configuration promtool accepts, one job per node', () => {
+  it('is a configuration promtool accepts (with the alerting rules), one job per node', () => {
     const dir = mkdtempSync(join(tmpdir(), 'faultline-prom-'));
     try {
       const file = join(dir, 'prometheus.yml');
       writeFileSync(
         file,
-        scrapeConfig([
-          { node: 'toxiproxy', address: '127.0.0.1:8474', metricsPath: '/metrics' },
-          { node: 'payments-0', address: '127.0.0.1:3000', metricsPath: '/metrics' },
-        ]),
+        scrapeConfig(
+          [
+            { node: 'toxiproxy', address: '127.0.0.1:8474', metricsPath: '/metrics' },
+            { node: 'payments-0', address: '127.0.0.1:3000', metricsPath: '/metrics' },
+          ],
+          [join(rulesDir(), 'faultline.rules.yml')],
+        ),
       );
       const out = execFileSync('promtool', ['check', 'config', file], { encoding: 'utf8' });
       assert.match(out, /SUCCESS/);

@@ -8,6 +8,7 @@ import {
   type ProgressEvent,
   readState,
   removeState,
+  repoRoot,
   startTopology,
   stopTopology,
   tailOf,
@@ -72,6 +73,13 @@ async function printSummary(state: TopologyState): Promise<void> {
   console.log(`\n${formatStatus(await topologyStatus(state))}\n`);
   const control = state.nodes.find((n) => n.name === 'control');
   console.log(`control API: ${control?.url}  (token: ${state.adminToken})`);
+  const prometheus = state.nodes.find((n) => n.name === 'prometheus');
+  const grafana = join(repoRoot(), 'grafana');
+  console.log(
+    `dashboards: point a Grafana at them with\n  GF_PATHS_PROVISIONING=${join(grafana, 'provisioning')} ` +
+      `FAULTLINE_PROMETHEUS_URL=${prometheus?.url} FAULTLINE_DASHBOARDS_DIR=${join(grafana, 'dashboards')} ` +
+      'FAULTLINE_TEMPO_URL= grafana-server',
+  );
   console.log(`data: ${state.rootDir}`);
 }
 

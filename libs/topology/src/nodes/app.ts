@@ -1,20 +1,10 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { TopologyError } from '../errors';
+import { repoRoot } from '../repository';
 import { httpOk } from '../health';
 import { HOST, type NodeSpec, type RunningNode } from '../model';
 import { launch, type LaunchContext } from './launch';
-
-/** The repository root: the nearest folder above this file with the project's package.json. */
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'nest-cli.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the faultline repository root');
-    dir = parent;
-  }
-  return dir;
-}
 
 /**
  * Starts one of the project's Nest apps as the chart runs it: the telemetry preload
