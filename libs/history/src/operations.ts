@@ -1,3 +1,4 @@
+import { outcome, type Pair } from './history';
 /**
  * The functions (`Op.f`) the workload records and the values the checkers read, as types for the
  * recorder's callers. The checkers read values defensively: a value of the wrong shape is skipped
@@ -167,4 +168,20 @@ export function compareTimestamps(a: WriteTimestamp, b: WriteTimestamp): number 
 /** Seconds, rounded to the microsecond, from nanoseconds. */
 export function seconds(nanos: number): number {
   return Math.round(nanos / 1e3) / 1e6;
+}
+
+/**
+ * Counts an attempt of an idempotent operation by its outcome and files it under the
+ * request's `key`; false when the request names no key.
+ */
+export function groupByKey(
+  pair: Pair,
+  attempts: Record<'ok' | 'fail' | 'info', number>,
+  byKey: Map<string, Pair[]>,
+): boolean {
+  attempts[outcome(pair)]++;
+  const key = text(record(pair.invoke.value)?.key);
+  if (key === undefined) return false;
+  byKey.set(key, [...(byKey.get(key) ?? []), pair]);
+  return true;
 }

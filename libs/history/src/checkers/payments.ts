@@ -1,6 +1,6 @@
 import { type CheckerResult, Findings, type Validity } from '../checker-result';
 import { type History, type Op, outcome, type Pair, pairs } from '../history';
-import { finiteNumber, record, text } from '../operations';
+import { finiteNumber, groupByKey, record } from '../operations';
 
 /**
  * The payments checker, against the last ok `final-payments` (payment rows per idempotency key,
@@ -35,15 +35,7 @@ export function checkPayments(history: History): CheckerResult {
       continue;
     }
     if (pair.invoke.f !== 'pay') continue;
-    attempts[outcome(pair)]++;
-    const key = text(record(pair.invoke.value)?.key);
-    if (key === undefined) {
-      malformed++;
-      continue;
-    }
-    const list = byKey.get(key) ?? [];
-    list.push(pair);
-    byKey.set(key, list);
+    if (!groupByKey(pair, attempts, byKey)) malformed++;
   }
 
   const resolved = {

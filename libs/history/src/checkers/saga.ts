@@ -1,6 +1,6 @@
 import { type CheckerResult, Findings, type StatValue, type Validity } from '../checker-result';
 import { type History, type Op, outcome, type Pair, pairs } from '../history';
-import { finiteNumber, type Json, type OrderItem, record, text } from '../operations';
+import { finiteNumber, groupByKey, type Json, type OrderItem, record, text } from '../operations';
 
 /** An order as the final read showed it (null: the service said 404). */
 interface Final {
@@ -111,15 +111,7 @@ export function checkSaga(history: History): CheckerResult {
       continue;
     }
     if (invoke.f !== 'order') continue;
-    attempts[outcome(pair)]++;
-    const key = text(record(invoke.value)?.key);
-    if (key === undefined) {
-      malformed++;
-      continue;
-    }
-    const list = byKey.get(key) ?? [];
-    list.push(pair);
-    byKey.set(key, list);
+    if (!groupByKey(pair, attempts, byKey)) malformed++;
   }
 
   // Keys → accepted orders.
