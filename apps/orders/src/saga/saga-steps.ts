@@ -31,6 +31,7 @@ export class SagaSteps {
 
   async handle(event: SagaEvent): Promise<void> {
     const tx = await this.pool.connect();
+    let entered: string | undefined;
     try {
       await tx.query('BEGIN');
       const fresh = await tx.query(
@@ -42,9 +43,11 @@ export class SagaSteps {
           'SELECT id, account_id, items, amount, state FROM orders WHERE id = $1 FOR UPDATE',
           [event.orderId],
         );
-        if (rows[0]) await this.step(tx, rows[0], event);
+        if (rows[0]) entered = await this.step(tx, rows[0], event);
       }
       await tx.query('COMMIT');
+      // Counted once committed: a step rolled back (and retried) enters its state only once.
+      if (entered) this.metrics.orders.inc({ state: entered });
     } catch (err) {
       await tx.query('ROLLBACK').catch(() => undefined);
       throw err;
@@ -53,7 +56,12 @@ export class SagaSteps {
     }
   }
 
-  private async step(tx: PoolClient, order: OrderRow, event: SagaEvent): Promise<void> {
+  /** Runs the event's step; returns the state the order entered, if any. */
+  private async step(
+    tx: PoolClient,
+    order: OrderRow,
+    event: SagaEvent,
+  ): Promise<string | undefined> {
     switch (event.type) {
       case 'order.placed':
         return this.timed('reserve', () => this.reserve(tx, order));
@@ -64,20 +72,20 @@ export class SagaSteps {
           this.transition(tx, order, 'confirmed', 'confirm', 'ok', 'order.confirmed'),
         );
       default:
-        return; // order.confirmed, order.cancelled: terminal, announced for others.
+        return undefined; // order.confirmed, order.cancelled: terminal, announced for others.
     }
   }
 
-  private async timed(step: string, work: () => Promise<void>): Promise<void> {
+  private async timed<T>(step: string, work: () => Promise<T>): Promise<T> {
     const end = this.metrics.stepDuration.startTimer({ step });
     try {
-      await work();
+      return await work();
     } finally {
       end();
     }
   }
 
-  private async reserve(tx: PoolClient, order: OrderRow): Promise<void> {
+  private async reserve(tx: PoolClient, order: OrderRow): Promise<string> {
     for (const item of order.items) {
       const answer = await this.services.reserve(item.sku, item.qty, order.id);
       if (answer.status !== 200) {
@@ -98,7 +106,7 @@ export class SagaSteps {
     return this.transition(tx, order, 'stock_reserved', 'reserve', 'ok', 'stock.reserved');
   }
 
-  private async charge(tx: PoolClient, order: OrderRow): Promise<void> {
+  private async charge(tx: PoolClient, order: OrderRow): Promise<string> {
     const answer = await this.services.charge(order.id, order.account_id, order.amount);
     if (answer.status === 201) {
       return this.transition(tx, order, 'charged', 'charge', 'ok', 'payment.charged', {
@@ -140,7 +148,7 @@ export class SagaSteps {
     next: SagaEvent['type'],
     detail: Record<string, unknown> = {},
     reason?: string,
-  ): Promise<void> {
+  ): Promise<string> {
     await tx.query('UPDATE orders SET state = $2, reason = $3, updated_at = now() WHERE id = $1', [
       order.id,
       state,
@@ -151,7 +159,7 @@ export class SagaSteps {
       [order.id, step, outcome, JSON.stringify(detail)],
     );
     await emit(tx, order.id, next, detail);
-    this.metrics.orders.inc({ state });
     this.logger.log(`order ${order.id}: ${step} ${outcome} → ${state}`);
+    return state;
   }
 }
