@@ -70,21 +70,25 @@ export const transferer = (w: Workbench, process: string) =>
     });
   });
 
-/** Reads every bank balance in one snapshot. */
+/** One read of every bank balance, in one snapshot. */
+export const readBalances = (w: Workbench, process: string) =>
+  operate(w.history, process, 'read-balances', null, async () => {
+    const seen = await callService(
+      `${w.paymentsUrl}/accounts?ids=${w.bankAccounts.join(',')}`,
+      {},
+      false,
+    );
+    if (seen.type !== 'ok') return { seen, node: 'payments-0' };
+    const balances = Object.fromEntries(
+      (seen.body as { id: string; balance: number }[]).map((a) => [a.id, a.balance]),
+    );
+    return { seen, value: { balances }, node: 'payments-0' };
+  });
+
+/** Reads every bank balance, again and again. */
 export const balanceReader = (w: Workbench, process: string) =>
   loop(w, async () => {
-    await operate(w.history, process, 'read-balances', null, async () => {
-      const seen = await callService(
-        `${w.paymentsUrl}/accounts?ids=${w.bankAccounts.join(',')}`,
-        {},
-        false,
-      );
-      if (seen.type !== 'ok') return { seen, node: 'payments-0' };
-      const balances = Object.fromEntries(
-        (seen.body as { id: string; balance: number }[]).map((a) => [a.id, a.balance]),
-      );
-      return { seen, value: { balances }, node: 'payments-0' };
-    });
+    await readBalances(w, process);
   });
 
 /** Pays from the wallet with an idempotency key; an indeterminate payment is retried with the same key. */

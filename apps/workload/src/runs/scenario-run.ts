@@ -9,7 +9,7 @@ import {
   HistoryRecorder,
   verdict,
 } from '@faultline/history';
-import { placeOrder, readProduct, type Workbench } from '../clients/clients';
+import { placeOrder, readBalances, readProduct, type Workbench } from '../clients/clients';
 import { prepareWorkbench, runClients } from '../clients/workbench';
 import { operate } from '../clients/operation';
 import { callService } from '../clients/service-call';
@@ -236,22 +236,7 @@ export class ScenarioRun {
       await readProduct(w, 'final', 'catalog-b', sku, 'eventual', 'final-read');
       await readProduct(w, 'final', 'catalog-a', sku, 'strong', 'final-read');
     }
-    await operate(this.history, 'final', 'read-balances', null, async () => {
-      const seen = await callService(
-        `${w.paymentsUrl}/accounts?ids=${w.bankAccounts.join(',')}`,
-        {},
-        false,
-      );
-      if (seen.type !== 'ok') return { seen };
-      return {
-        seen,
-        value: {
-          balances: Object.fromEntries(
-            (seen.body as { id: string; balance: number }[]).map((a) => [a.id, a.balance]),
-          ),
-        },
-      };
-    });
+    await readBalances(w, 'final');
     await operate(
       this.history,
       'final',
