@@ -10,6 +10,14 @@ interface RunView {
   verdict?: 'valid' | 'invalid' | 'unknown';
 }
 
+/** A report: its Markdown for people, or the whole JSON with --json. */
+async function printReport(control: ControlClient, id: string, json: boolean): Promise<void> {
+  const report = await control.request<{ markdown?: string }>('GET', `/reports/${id}`);
+  console.log(
+    json ? JSON.stringify(report, null, 2) : (report.markdown ?? JSON.stringify(report, null, 2)),
+  );
+}
+
 /** Exit codes as Maelstrom's: 0 every checker valid, 1 any invalid (or the run failed), 2 unknown. */
 const EXIT_CODE = { valid: 0, invalid: 1, unknown: 2 } as const;
 
@@ -40,10 +48,7 @@ export async function scenarioRunCommand(
     console.error(`faultline: run ${run.id} failed: ${run.error}`);
     return 1;
   }
-  const report = await control.request<{ markdown?: string }>('GET', `/reports/${run.id}`);
-  console.log(
-    json ? JSON.stringify(report, null, 2) : (report.markdown ?? JSON.stringify(report, null, 2)),
-  );
+  await printReport(control, run.id, json);
   return EXIT_CODE[run.verdict ?? 'unknown'];
 }
 
@@ -62,9 +67,6 @@ export async function reportCommand(
     }
     reportId = reports[0]!.id;
   }
-  const report = await control.request<{ markdown?: string }>('GET', `/reports/${reportId}`);
-  console.log(
-    json ? JSON.stringify(report, null, 2) : (report.markdown ?? JSON.stringify(report, null, 2)),
-  );
+  await printReport(control, reportId, json);
   return 0;
 }
