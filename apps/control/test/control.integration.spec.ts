@@ -62,7 +62,9 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
 
   before(async () => {
     topology = await startTopology();
-    supervisor = new TopologySupervisor(topology.stateFile).start();
+    supervisor = new TopologySupervisor(topology.stateFile, (event) =>
+      console.log(`# supervisor: ${JSON.stringify(event)}`),
+    ).start();
   });
 
   after(async () => {

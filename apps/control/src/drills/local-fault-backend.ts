@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Injectable, Logger } from '@nestjs/common';
 import { isAlive, pgQuery, readHolds, ToxiproxyClient, writeHolds } from '@faultline/topology';
 import { ControlEnvironment } from '../config/control-environment';
@@ -5,6 +6,14 @@ import { TopologySource } from '../topology/topology-source';
 import { FaultBackend } from './fault-backend';
 
 const toxicName = (drillId: string, stream: string) => `drill-${drillId}-${stream}`;
+
+/** Whether something still accepts connections at host:port. */
+const accepts = (host: string, port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = connect(port, host);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
 
 /** Faults on the local topology: Toxiproxy's API, signals, SQL and the services' clock endpoints. */
 @Injectable()
@@ -66,7 +75,7 @@ export class LocalFaultBackend extends FaultBackend {
     const stateFile = this.topology.stateFile;
     // The hold first: the supervisor must not restart what this kill takes down.
     writeHolds(stateFile, { ...readHolds(stateFile), [node]: drillId });
-    const { pid } = this.topology.node(node);
+    const { pid, host, port } = this.topology.node(node);
     for (const target of [-pid, pid]) {
       try {
         process.kill(target, 'SIGKILL');
@@ -74,7 +83,10 @@ export class LocalFaultBackend extends FaultBackend {
         // Already gone, or no group of its own.
       }
     }
-    for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    // The drill answers once the node is down: its process gone and its port refusing.
+    for (let i = 0; i < 50 && (isAlive(pid) || (await accepts(host, port))); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   /** Releases the hold; the topology's supervisor restarts the node within a second. */
