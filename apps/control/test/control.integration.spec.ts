@@ -294,10 +294,16 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
         assert.equal(res.status, 200);
         return performance.now() - started;
       };
-      const before = Math.min(await strongRead(), await strongRead(), await strongRead());
+      // The fastest of many: a round trip without the link's latency, not a scheduling hiccup.
+      const fastest = async (n: number) => {
+        let best = Infinity;
+        for (let i = 0; i < n; i++) best = Math.min(best, await strongRead());
+        return best;
+      };
+      const before = await fastest(10);
       const d = await drill('latency', 'catalog-a->redis-primary', { latencyMs: 300 });
       try {
-        const during = Math.min(await strongRead(), await strongRead());
+        const during = await fastest(2);
         assert.ok(
           during >= before + 300,
           `round trip ${during.toFixed(0)} ms, was ${before.toFixed(0)} ms`,
