@@ -325,14 +325,14 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
       const d = await drill('kill', 'redis-replica-1');
       assert.equal(isAlive(before.pid), false);
       assert.equal(await portOpen(before.port), false);
-      await redisCommand(node('redis-primary').port, 'SET', 'while-dead', 'yes');
+      await redisCommand(node('redis-primary'), 'SET', 'while-dead', 'yes');
       await new Promise((r) => setTimeout(r, 2_500));
       assert.equal(await portOpen(before.port), false, 'held down while the drill is active');
       await heal(d.id);
       await eventually(async () => {
-        const info = parseRedisInfo(String(await redisCommand(before.port, 'INFO', 'replication')));
+        const info = parseRedisInfo(String(await redisCommand(before, 'INFO', 'replication')));
         assert.equal(info.master_link_status, 'up');
-        assert.equal(await redisCommand(before.port, 'GET', 'while-dead'), 'yes');
+        assert.equal(await redisCommand(before, 'GET', 'while-dead'), 'yes');
       }, 30_000);
       assert.notEqual(node('redis-replica-1').pid, before.pid, 'restarted as a new process');
     });

@@ -11,6 +11,7 @@ import {
 } from '@faultline/testing';
 import {
   pgQuery,
+  type RunningNode,
   startTopology,
   stopTopology,
   type TopologyState,
@@ -27,7 +28,7 @@ describe('payments (CP) against the real topology', { timeout: 900_000 }, () => 
   let topology: TopologyState;
   let toxiproxy: ToxiproxyClient;
   let base: string;
-  let primaryPort: number;
+  let pgPrimary: RunningNode;
   const receiver = new OtlpReceiver();
   const COMMIT_TIMEOUT_MS = 2000;
 
@@ -58,7 +59,7 @@ describe('payments (CP) against the real topology', { timeout: 900_000 }, () => 
   const paymentsWithKey = async (key: string) =>
     (
       await pgQuery<{ n: string }>(
-        primaryPort,
+        pgPrimary,
         `SELECT count(*) AS n FROM payments.payments WHERE idempotency_key = '${key}'`,
         'faultline',
       )
@@ -66,7 +67,7 @@ describe('payments (CP) against the real topology', { timeout: 900_000 }, () => 
   const bothStandbysStreaming = () =>
     eventually(async () => {
       const rows = await pgQuery(
-        primaryPort,
+        pgPrimary,
         "SELECT 1 FROM pg_stat_replication WHERE state = 'streaming'",
       );
       assert.equal(rows.length, 2);
@@ -80,7 +81,7 @@ describe('payments (CP) against the real topology', { timeout: 900_000 }, () => 
     topology = await startTopology();
     toxiproxy = new ToxiproxyClient(topology.nodes.find((n) => n.name === 'toxiproxy')!.url!);
     base = topology.nodes.find((n) => n.name === 'payments-0')!.url!;
-    primaryPort = topology.nodes.find((n) => n.name === 'pg-primary')!.port;
+    pgPrimary = topology.nodes.find((n) => n.name === 'pg-primary')!;
   });
 
   after(async () => {
@@ -429,7 +430,7 @@ describe('payments (CP) against the real topology', { timeout: 900_000 }, () => 
           )),
         );
         const waiting = await pgQuery(
-          primaryPort,
+          pgPrimary,
           "SELECT pid FROM pg_stat_activity WHERE wait_event = 'SyncRep'",
         );
         assert.deepEqual(waiting, [], `backends still waiting on SyncRep after round ${round}`);

@@ -2,13 +2,30 @@ import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 
-/** Probes that say whether a node answers as its role requires. Each is bounded by ~2 s. */
+/**
+ * Probes that say whether a node answers as its role requires. Each is bounded by ~2 s.
+ * They take the node's address (a TopologyNode is one): 127.0.0.1 locally, the node's
+ * cluster DNS name in Kubernetes.
+ */
 
-export async function pgQuery<T>(port: number, sql: string, database = 'postgres'): Promise<T[]> {
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+/**
+ * One query as the superuser: `postgres` locally (trust authentication); in Kubernetes the
+ * chart's PGUSER, and `pg` reads PGPASSWORD from the environment by itself.
+ */
+export async function pgQuery<T>(
+  { host, port }: Endpoint,
+  sql: string,
+  database = 'postgres',
+): Promise<T[]> {
   const client = new Client({
-    host: '127.0.0.1',
+    host,
     port,
-    user: 'postgres',
+    user: process.env.PGUSER || 'postgres',
     database,
     connectionTimeoutMillis: 2_000,
     query_timeout: 2_000,
@@ -23,21 +40,24 @@ export async function pgQuery<T>(port: number, sql: string, database = 'postgres
 }
 
 /** A primary accepts queries; a standby is in recovery with its WAL receiver streaming. */
-export async function postgresHealthy(port: number, role: 'primary' | 'replica'): Promise<boolean> {
+export async function postgresHealthy(
+  node: Endpoint,
+  role: 'primary' | 'replica',
+): Promise<boolean> {
   if (role === 'primary') {
     const [row] = await pgQuery<{ recovering: boolean }>(
-      port,
+      node,
       'SELECT pg_is_in_recovery() AS recovering',
     );
     return row?.recovering === false;
   }
-  const rows = await pgQuery<{ status: string }>(port, 'SELECT status FROM pg_stat_wal_receiver');
+  const rows = await pgQuery<{ status: string }>(node, 'SELECT status FROM pg_stat_wal_receiver');
   return rows[0]?.status === 'streaming';
 }
 
-export async function redisCommand(port: number, ...args: string[]): Promise<unknown> {
+export async function redisCommand({ host, port }: Endpoint, ...args: string[]): Promise<unknown> {
   const redis = new Redis({
-    host: '127.0.0.1',
+    host,
     port,
     lazyConnect: true,
     connectTimeout: 2_000,
@@ -67,22 +87,22 @@ export function parseRedisInfo(info: string): Record<string, string> {
 }
 
 /** A Redis primary answers PING; a replica also has its link to the primary up. */
-export async function redisHealthy(port: number, role: 'primary' | 'replica'): Promise<boolean> {
-  if (role === 'primary') return (await redisCommand(port, 'PING')) === 'PONG';
-  const info = parseRedisInfo(String(await redisCommand(port, 'INFO', 'replication')));
+export async function redisHealthy(node: Endpoint, role: 'primary' | 'replica'): Promise<boolean> {
+  if (role === 'primary') return (await redisCommand(node, 'PING')) === 'PONG';
+  const info = parseRedisInfo(String(await redisCommand(node, 'INFO', 'replication')));
   return info.role === 'slave' && info.master_link_status === 'up';
 }
 
 /** A Sentinel is healthy once it knows the primary of the monitored master. */
-export async function sentinelHealthy(port: number, masterName: string): Promise<boolean> {
-  const addr = await redisCommand(port, 'SENTINEL', 'get-master-addr-by-name', masterName);
+export async function sentinelHealthy(node: Endpoint, masterName: string): Promise<boolean> {
+  const addr = await redisCommand(node, 'SENTINEL', 'get-master-addr-by-name', masterName);
   return Array.isArray(addr) && addr.length === 2;
 }
 
-export async function kafkaHealthy(port: number): Promise<boolean> {
+export async function kafkaHealthy({ host, port }: Endpoint): Promise<boolean> {
   const admin = new Kafka({
     clientId: 'faultline-health',
-    brokers: [`127.0.0.1:${port}`],
+    brokers: [`${host}:${port}`],
     connectionTimeout: 2_000,
     requestTimeout: 2_000,
     retry: { retries: 0 },

@@ -174,7 +174,7 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
           ['pg-replica-1', 'pg-replica-2'].map((n) => start(n, (s) => launchPostgres(ctx, s))),
         );
         // Created once the standbys are up: with remote_apply, the commit waits for one of them.
-        await pgQuery(portOf('pg-primary'), `CREATE DATABASE ${DATABASE}`);
+        await pgQuery({ host: HOST, port: portOf('pg-primary') }, `CREATE DATABASE ${DATABASE}`);
       })(),
       (async () => {
         await start('redis-primary', (s) => launchRedis(ctx, s));

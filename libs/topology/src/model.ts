@@ -83,14 +83,26 @@ export const HOST = '127.0.0.1';
 /** The database the services keep their schemas in (payments now, orders later). */
 export const DATABASE = 'faultline';
 
-/** What a running node is, as kept in the state file. */
-export interface RunningNode extends NodeSpec {
+/**
+ * A node as control needs it: its name, kind and address. Both topologies describe their
+ * nodes this way: the local state file, and the topology map the Helm chart mounts in
+ * Kubernetes (which has no processes, so none of RunningNode's process fields).
+ */
+export interface TopologyNode extends NodeSpec {
   host: string;
   port: number;
-  pid: number;
   /** Further ports the node listens on (Kafka's controller listener). */
   extraPorts?: Record<string, number>;
   url?: string;
+  /** The local process, where the node is one; a Kubernetes node has pods instead. */
+  pid?: number;
+  /** Kubernetes only: the label selector of the node's pod(s), what a kill drill deletes. */
+  pod?: string;
+}
+
+/** What a running local node is, as kept in the state file. */
+export interface RunningNode extends TopologyNode {
+  pid: number;
   dataDir: string;
   logFile: string;
   /** How to start it again (supervision, the end of a kill drill). */
@@ -103,11 +115,14 @@ export interface RunningLink extends LinkSpec {
   upstream: string;
 }
 
-/** Everything another process needs to find and stop a running topology. */
-export interface TopologyState {
+/**
+ * Everything another process needs to find and stop a running topology. The local
+ * topology's nodes are RunningNodes (the default); a TopologyMap is the general form.
+ */
+export interface TopologyState<Node extends TopologyNode = RunningNode> {
   version: 1;
   startedAt: string;
-  /** The process that started the topology (the CLI in foreground mode, or a test). */
+  /** The process that started the topology (the CLI in foreground mode, or a test); 0 for none. */
   ownerPid: number;
   rootDir: string;
   keep: boolean;
@@ -115,6 +130,12 @@ export interface TopologyState {
   adminToken: string;
   /** Where this state is kept; the control service and the supervisor read it. */
   stateFile: string;
-  nodes: RunningNode[];
+  nodes: Node[];
   links: RunningLink[];
 }
+
+/**
+ * A topology as control reads it: the local state file, or the map the Helm chart mounts
+ * at FAULTLINE_STATE_FILE in Kubernetes (nodes without processes, with pod selectors).
+ */
+export type TopologyMap = TopologyState<TopologyNode>;

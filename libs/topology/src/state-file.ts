@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { TopologyState } from './model';
+import type { RunningNode, TopologyNode, TopologyState } from './model';
 
 /** The default place `faultline up` records a running topology; FAULTLINE_STATE_DIR moves it. */
 export const defaultStateFile = (): string =>
@@ -11,9 +11,15 @@ export const defaultStateFile = (): string =>
     'state.json',
   );
 
-export function readState(file: string): TopologyState | undefined {
+/**
+ * The topology recorded in `file`. The local topology's state file has RunningNodes (the
+ * default); control reads it as a TopologyMap, which a Kubernetes topology map also is.
+ */
+export function readState<Node extends TopologyNode = RunningNode>(
+  file: string,
+): TopologyState<Node> | undefined {
   if (!existsSync(file)) return undefined;
-  return JSON.parse(readFileSync(file, 'utf8')) as TopologyState;
+  return JSON.parse(readFileSync(file, 'utf8')) as TopologyState<Node>;
 }
 
 /** Written through a temporary file and a rename, so a reader never sees half a file. */

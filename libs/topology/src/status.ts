@@ -2,9 +2,9 @@ import { httpOk, kafkaHealthy, postgresHealthy, redisHealthy, sentinelHealthy } 
 import {
   type NodeKind,
   type NodeRole,
-  type RunningNode,
   SENTINEL_MASTER_NAME,
-  type TopologyState,
+  type TopologyMap,
+  type TopologyNode,
 } from './model';
 import { isAlive } from './processes';
 import { type Toxic, ToxiproxyClient } from './toxiproxy-client';
@@ -16,7 +16,8 @@ export interface NodeStatus {
   role: NodeRole;
   host: string;
   port: number;
-  pid: number;
+  /** The local process; absent for a node of a Kubernetes topology map (it has pods). */
+  pid?: number;
   healthy: boolean;
   url?: string;
 }
@@ -36,17 +37,17 @@ export interface TopologyStatus {
   links: LinkStatus[];
 }
 
-async function probe(node: RunningNode): Promise<boolean> {
+async function probe(node: TopologyNode): Promise<boolean> {
   const role = node.role === 'primary' ? 'primary' : 'replica';
   switch (node.kind) {
     case 'postgres':
-      return postgresHealthy(node.port, role);
+      return postgresHealthy(node, role);
     case 'redis':
-      return redisHealthy(node.port, role);
+      return redisHealthy(node, role);
     case 'sentinel':
-      return sentinelHealthy(node.port, SENTINEL_MASTER_NAME);
+      return sentinelHealthy(node, SENTINEL_MASTER_NAME);
     case 'kafka':
-      return kafkaHealthy(node.port);
+      return kafkaHealthy(node);
     case 'toxiproxy':
       return httpOk(`${node.url}/version`);
     case 'prometheus':
@@ -56,13 +57,15 @@ async function probe(node: RunningNode): Promise<boolean> {
   }
 }
 
-export async function nodeHealthy(node: RunningNode): Promise<boolean> {
-  if (!isAlive(node.pid)) return false;
+export async function nodeHealthy(node: TopologyNode): Promise<boolean> {
+  // A dead local process answers nothing, whatever holds its port now; a node without a
+  // pid (a Kubernetes pod) is judged by its probe alone.
+  if (node.pid !== undefined && !isAlive(node.pid)) return false;
   return probe(node).catch(() => false);
 }
 
 /** Probes every node and reads each link's state from Toxiproxy. */
-export async function topologyStatus(state: TopologyState): Promise<TopologyStatus> {
+export async function topologyStatus(state: TopologyMap): Promise<TopologyStatus> {
   const nodes = await Promise.all(
     state.nodes.map(async (node) => ({
       name: node.name,
@@ -70,7 +73,7 @@ export async function topologyStatus(state: TopologyState): Promise<TopologyStat
       role: node.role,
       host: node.host,
       port: node.port,
-      pid: node.pid,
+      ...(node.pid !== undefined ? { pid: node.pid } : {}),
       healthy: await nodeHealthy(node),
       ...(node.url ? { url: node.url } : {}),
     })),

@@ -4,12 +4,14 @@ import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import {
+  type Endpoint,
   parseRedisInfo,
   pgQuery,
   redisCommand,
   SENTINEL_MASTER_NAME,
   startTopology,
   stopTopology,
+  type RunningNode,
   type TopologyState,
   ToxiproxyClient,
 } from '@faultline/topology';
@@ -20,11 +22,12 @@ process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 describe('local topology of real servers', { timeout: 600_000 }, () => {
   let topology: TopologyState;
   let toxiproxy: ToxiproxyClient;
-  const port = (name: string): number => {
-    const node = topology.nodes.find((n) => n.name === name);
-    assert.ok(node, `node ${name} is running`);
-    return node.port;
+  const node = (name: string): RunningNode => {
+    const found = topology.nodes.find((n) => n.name === name);
+    assert.ok(found, `node ${name} is running`);
+    return found;
   };
+  const port = (name: string): number => node(name).port;
 
   before(async () => {
     topology = await startTopology();
@@ -75,7 +78,7 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
     it('replicates through the Toxiproxy links', async () => {
       for (const n of [1, 2]) {
         const [row] = await pgQuery<{ conninfo: string }>(
-          port(`pg-replica-${n}`),
+          node(`pg-replica-${n}`),
           'SELECT conninfo FROM pg_stat_wal_receiver',
         );
         const link = topology.links.find((l) => l.name === `pg-replica-${n}->pg-primary`)!;
@@ -90,7 +93,7 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
       );
       const id = rows[0]!.id;
       const seenOn = async (n: number) =>
-        (await pgQuery(port(`pg-replica-${n}`), `SELECT 1 FROM marks WHERE id = ${id}`)).length ===
+        (await pgQuery(node(`pg-replica-${n}`), `SELECT 1 FROM marks WHERE id = ${id}`)).length ===
         1;
       // remote_apply with ANY 1: at least one standby has applied the row before the commit returns.
       const immediately = await Promise.all([seenOn(1), seenOn(2)]);
@@ -145,8 +148,8 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
 
   describe('Redis', () => {
     let primary: Redis;
-    const replica = (n: number) => port(`redis-replica-${n}`);
-    const get = async (p: number, key: string) =>
+    const replica = (n: number) => node(`redis-replica-${n}`);
+    const get = async (p: Endpoint, key: string) =>
       (await redisCommand(p, 'GET', key)) as string | null;
 
     before(() => {
@@ -189,7 +192,7 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
       for (const n of [1, 2, 3]) {
         await eventually(async () => {
           const addr = await redisCommand(
-            port(`sentinel-${n}`),
+            node(`sentinel-${n}`),
             'SENTINEL',
             'get-master-addr-by-name',
             SENTINEL_MASTER_NAME,
@@ -197,7 +200,7 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
           assert.deepEqual(addr, ['127.0.0.1', String(port('redis-primary'))]);
           // Quorum reachable: every Sentinel has found the other two.
           const quorum = await redisCommand(
-            port(`sentinel-${n}`),
+            node(`sentinel-${n}`),
             'SENTINEL',
             'ckquorum',
             SENTINEL_MASTER_NAME,

@@ -14,7 +14,8 @@ export const nodeRow = (n: NodeStatus): string[] => [
   n.kind,
   n.role,
   `${n.host}:${n.port}`,
-  String(n.pid),
+  // A Kubernetes node (behind a port-forward) has pods, not a pid.
+  n.pid === undefined ? '-' : String(n.pid),
   n.healthy ? 'yes' : 'NO',
   n.url ?? '',
 ];

@@ -1,8 +1,15 @@
-import { IsNotEmpty, IsString } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString } from 'class-validator';
+
+/** Where drills make their faults: the local topology's processes, or Kubernetes pods. */
+export const FAULT_BACKEND_NAMES = ['local', 'kubernetes'] as const;
+export type FaultBackendName = (typeof FAULT_BACKEND_NAMES)[number];
 
 /** The control service's configuration, validated at start-up. */
 export class ControlEnvironment {
-  /** The local topology's state file: every node, link, pid and port (the local fault backend's map). */
+  /**
+   * The topology control works on: locally the state file (every node, link, pid and port);
+   * in Kubernetes the topology map the Helm chart mounts (addresses and pod selectors).
+   */
   @IsString()
   @IsNotEmpty()
   FAULTLINE_STATE_FILE!: string;
@@ -11,4 +18,20 @@ export class ControlEnvironment {
   @IsString()
   @IsNotEmpty()
   FAULTLINE_ADMIN_TOKEN!: string;
+
+  /** Which FaultBackend makes the drills' faults; the Helm chart sets `kubernetes`. */
+  @IsIn(FAULT_BACKEND_NAMES, {
+    message: ({ value }) =>
+      `FAULTLINE_FAULT_BACKEND must be ${FAULT_BACKEND_NAMES.join(' or ')}, not ${JSON.stringify(value)}`,
+  })
+  FAULTLINE_FAULT_BACKEND: FaultBackendName = 'local';
+
+  /** Who the observer and replication-delay drills log in to PostgreSQL as (`pg` reads both). */
+  @IsOptional()
+  @IsString()
+  PGUSER?: string;
+
+  @IsOptional()
+  @IsString()
+  PGPASSWORD?: string;
 }

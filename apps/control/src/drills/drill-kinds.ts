@@ -1,4 +1,4 @@
-import type { RunningLink, TopologyState } from '@faultline/topology';
+import type { RunningLink, TopologyMap } from '@faultline/topology';
 import type { DrillKind, DrillParams } from './drill';
 import type { FaultBackend } from './fault-backend';
 
@@ -81,7 +81,7 @@ const linkFootprint = (links: RunningLink[]) => links.map((l) => `link:${l.name}
  * cut off from its datastores. To cut one client off a datastore,
  * target that link.
  */
-function linksOf(topology: TopologyState, target: string): RunningLink[] {
+function linksOf(topology: TopologyMap, target: string): RunningLink[] {
   const link = topology.links.find((l) => l.name === target);
   if (link) return [link];
   const isDatastore = (name: string) => topology.nodes.find((n) => n.name === name)?.kind !== 'app';
@@ -97,16 +97,16 @@ function linksOf(topology: TopologyState, target: string): RunningLink[] {
 
 interface KindDefinition {
   /** The targets this kind accepts in this topology. */
-  targets(topology: TopologyState): string[];
+  targets(topology: TopologyMap): string[];
   params: ParamRule[];
-  plan(topology: TopologyState, target: string, params: DrillParams): Omit<DrillPlan, 'params'>;
+  plan(topology: TopologyMap, target: string, params: DrillParams): Omit<DrillPlan, 'params'>;
 }
 
-const nodesWithLinks = (t: TopologyState) =>
+const nodesWithLinks = (t: TopologyMap) =>
   t.nodes
     .map((n) => n.name)
     .filter((name) => t.links.some((l) => l.client === name || l.server === name));
-const nodesAndLinks = (t: TopologyState) => [...nodesWithLinks(t), ...t.links.map((l) => l.name)];
+const nodesAndLinks = (t: TopologyMap) => [...nodesWithLinks(t), ...t.links.map((l) => l.name)];
 
 const KINDS: Record<DrillKind, KindDefinition> = {
   partition: {
@@ -206,7 +206,7 @@ const KINDS: Record<DrillKind, KindDefinition> = {
 
 /** Validates a drill request against the topology and returns its plan. */
 export function planDrill(
-  topology: TopologyState,
+  topology: TopologyMap,
   kind: string,
   target: unknown,
   rawParams: unknown,

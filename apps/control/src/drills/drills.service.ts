@@ -63,9 +63,11 @@ export class DrillsService implements OnApplicationBootstrap, OnApplicationShutd
     const cleared = await this.backend.clearAll();
     this.logger.log(`cleared every fault at start: ${cleared.join('; ')}`);
     this.drills = this.history.save(this.drills);
+    this.backend.start();
   }
 
   onApplicationShutdown(): void {
+    this.backend.stop();
     for (const timer of this.timers.values()) clearTimeout(timer);
   }
 

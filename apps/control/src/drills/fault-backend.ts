@@ -1,7 +1,8 @@
 /**
- * The primitives a drill is made of. The local backend works on the processes and
- * Toxiproxy of the local topology; a Kubernetes backend (pods, labels) can follow
- * behind the same interface.
+ * The primitives a drill is made of. FAULTLINE_FAULT_BACKEND picks the implementation:
+ * LocalFaultBackend works on the local topology's processes, KubernetesFaultBackend on the
+ * pods the Helm chart deploys; both make link, replication-delay and clock faults the same
+ * way (SharedFaultBackend).
  */
 export abstract class FaultBackend {
   /** `blackhole`: bytes vanish (timeout toxic, timeout 0); `refuse`: connections refused (proxy disabled). */
@@ -18,8 +19,12 @@ export abstract class FaultBackend {
   ): Promise<void>;
   /** Undoes what `drillId` did to the link (its toxics; re-enables a refused link). */
   abstract healLink(link: string, drillId: string): Promise<void>;
-  /** SIGKILL, and keep it down until `reviveNode`. */
+  /**
+   * Kills the node at once, without a graceful stop. Locally a SIGKILL that keeps it down
+   * until `reviveNode`; in Kubernetes the pod is deleted and its controller restarts it.
+   */
   abstract killNode(node: string, drillId: string): Promise<void>;
+  /** Lets a killed node come back (locally: releases its hold). */
   abstract reviveNode(node: string): Promise<void>;
   /** PostgreSQL standby's recovery_min_apply_delay; 0 resets it. */
   abstract setApplyDelay(node: string, delayMs: number): Promise<void>;
@@ -27,4 +32,7 @@ export abstract class FaultBackend {
   abstract setClockOffset(node: string, offsetMs: number): Promise<void>;
   /** Removes every fault in the topology, whoever made it. */
   abstract clearAll(): Promise<string[]>;
+  /** Work the backend keeps doing while control runs (Kubernetes: the pods' role labels). */
+  start(): void {}
+  stop(): void {}
 }

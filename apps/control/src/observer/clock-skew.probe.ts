@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@faultline/clock';
-import type { RunningNode, TopologyState } from '@faultline/topology';
+import type { TopologyNode, TopologyMap } from '@faultline/topology';
 import { MetricsRegistry } from '@faultline/telemetry';
 import { PROBE_TIMEOUT_MS } from './bounded';
 import { clockSkewSeconds, readWallMs } from './clock-skew';
@@ -27,7 +27,7 @@ export class ClockSkewProbe implements Probe {
     });
   }
 
-  async observe(topology: TopologyState): Promise<void> {
+  async observe(topology: TopologyMap): Promise<void> {
     const services = topology.nodes.filter(
       (n) => n.kind === 'app' && n.name !== 'control' && n.url !== undefined,
     );
@@ -39,7 +39,7 @@ export class ClockSkewProbe implements Probe {
     this.skew.clear();
   }
 
-  private async measure(node: RunningNode): Promise<Sample<'node'>[]> {
+  private async measure(node: TopologyNode): Promise<Sample<'node'>[]> {
     try {
       const t0 = this.clock.now();
       const response = await fetch(`${node.url}/internal/time`, {

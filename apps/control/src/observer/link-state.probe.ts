@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ToxiproxyClient, type TopologyState } from '@faultline/topology';
+import { ToxiproxyClient, type TopologyMap } from '@faultline/topology';
 import { MetricsRegistry } from '@faultline/telemetry';
 import { PROBE_TIMEOUT_MS, within } from './bounded';
 import { linkStateSamples } from './link-state';
@@ -28,7 +28,7 @@ export class LinkStateProbe implements Probe {
     });
   }
 
-  async observe(topology: TopologyState): Promise<void> {
+  async observe(topology: TopologyMap): Promise<void> {
     const toxiproxy = topology.nodes.find((n) => n.kind === 'toxiproxy');
     try {
       if (!toxiproxy?.url) throw new Error('the topology has no toxiproxy node with a URL');

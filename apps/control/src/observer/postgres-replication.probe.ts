@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { pgQuery, type RunningNode, type TopologyState } from '@faultline/topology';
+import { pgQuery, type TopologyNode, type TopologyMap } from '@faultline/topology';
 import { MetricsRegistry } from '@faultline/telemetry';
 import { PROBE_TIMEOUT_MS, within } from './bounded';
 import { ObservedGauge } from './observed-gauge';
@@ -50,7 +50,7 @@ export class PostgresReplicationProbe implements Probe {
     });
   }
 
-  async observe(topology: TopologyState): Promise<void> {
+  async observe(topology: TopologyMap): Promise<void> {
     const postgres = topology.nodes.filter((n) => n.kind === 'postgres');
     const primary = postgres.find((n) => n.role === 'primary');
     const replicas = postgres.filter((n) => n.role === 'replica');
@@ -83,9 +83,9 @@ export class PostgresReplicationProbe implements Probe {
   }
 
   /** The rows, or undefined when the node does not answer in time. */
-  private async query<T>(node: RunningNode, sql: string): Promise<T[] | undefined> {
+  private async query<T>(node: TopologyNode, sql: string): Promise<T[] | undefined> {
     try {
-      const rows = await within(pgQuery<T>(node.port, sql), PROBE_TIMEOUT_MS, node.name);
+      const rows = await within(pgQuery<T>(node, sql), PROBE_TIMEOUT_MS, node.name);
       this.failures.ok(node.name);
       return rows;
     } catch (err) {

@@ -1,4 +1,4 @@
-import type { TopologyState } from '@faultline/topology';
+import type { TopologyMap } from '@faultline/topology';
 
 /** One concern of the observer: measures part of the topology and sets its gauges. */
 export interface Probe {
@@ -7,7 +7,7 @@ export interface Probe {
    * Measures and replaces the probe's series; never rejects for an unreachable target
    * (its series are removed instead). Each network call is bounded by PROBE_TIMEOUT_MS.
    */
-  observe(topology: TopologyState): Promise<void>;
+  observe(topology: TopologyMap): Promise<void>;
   /** Removes every series (the topology itself could not be read). */
   clear(): void;
 }

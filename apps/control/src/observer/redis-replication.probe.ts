@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   parseRedisInfo,
   redisCommand,
-  type RunningNode,
-  type TopologyState,
+  type TopologyNode,
+  type TopologyMap,
 } from '@faultline/topology';
 import { MetricsRegistry } from '@faultline/telemetry';
 import { PROBE_TIMEOUT_MS, within } from './bounded';
@@ -33,7 +33,7 @@ export class RedisReplicationProbe implements Probe {
     });
   }
 
-  async observe(topology: TopologyState): Promise<void> {
+  async observe(topology: TopologyMap): Promise<void> {
     const redis = topology.nodes.filter((n) => n.kind === 'redis');
     const primary = redis.find((n) => n.role === 'primary');
     const replicas = redis.filter((n) => n.role === 'replica');
@@ -55,10 +55,10 @@ export class RedisReplicationProbe implements Probe {
   }
 
   /** The node's INFO replication fields, or undefined when it does not answer in time. */
-  private async info(node: RunningNode): Promise<Record<string, string> | undefined> {
+  private async info(node: TopologyNode): Promise<Record<string, string> | undefined> {
     try {
       const raw = await within(
-        redisCommand(node.port, 'INFO', 'replication'),
+        redisCommand(node, 'INFO', 'replication'),
         PROBE_TIMEOUT_MS,
         node.name,
       );

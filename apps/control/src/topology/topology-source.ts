@@ -2,14 +2,15 @@ import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import {
   readState,
   type RunningLink,
-  type RunningNode,
-  type TopologyState,
+  type TopologyMap,
+  type TopologyNode,
 } from '@faultline/topology';
 import { ControlEnvironment } from '../config/control-environment';
 
 /**
- * The topology control works on, read fresh from the state file on every use: the
- * supervisor rewrites it when it restarts a node (new pid).
+ * The topology control works on, read fresh from FAULTLINE_STATE_FILE on every use: locally
+ * the state file, which the supervisor rewrites when it restarts a node (new pid); in
+ * Kubernetes the topology map the Helm chart mounts (addresses and pod selectors, no pids).
  */
 @Injectable()
 export class TopologySource {
@@ -19,8 +20,8 @@ export class TopologySource {
     return this.env.FAULTLINE_STATE_FILE;
   }
 
-  current(): TopologyState {
-    const state = readState(this.env.FAULTLINE_STATE_FILE);
+  current(): TopologyMap {
+    const state = readState<TopologyNode>(this.env.FAULTLINE_STATE_FILE);
     if (!state)
       throw new ServiceUnavailableException(
         `no topology state at ${this.env.FAULTLINE_STATE_FILE}`,
@@ -28,7 +29,7 @@ export class TopologySource {
     return state;
   }
 
-  node(name: string): RunningNode {
+  node(name: string): TopologyNode {
     const node = this.current().nodes.find((n) => n.name === name);
     if (!node) throw new Error(`no node ${name} in the topology`);
     return node;

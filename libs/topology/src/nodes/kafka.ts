@@ -105,7 +105,7 @@ export async function launchKafka(
   }
   return launch(ctx, spec, {
     process: { command: ctx.toolchain.java, args: [...jvm, 'kafka.Kafka', properties] },
-    healthy: () => kafkaHealthy(port),
+    healthy: () => kafkaHealthy({ host: HOST, port }),
     timeoutMs: 90_000,
     extraPorts: { controller: controllerPort },
   });

@@ -130,6 +130,6 @@ export async function launchPostgres(ctx: LaunchContext, spec: NodeSpec): Promis
       args: ['-D', dataDir],
       runAs: ctx.postgresUser,
     },
-    healthy: () => postgresHealthy(port, role),
+    healthy: () => postgresHealthy({ host: HOST, port }, role),
   });
 }

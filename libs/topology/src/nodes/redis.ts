@@ -53,7 +53,7 @@ export async function launchRedis(ctx: LaunchContext, spec: NodeSpec): Promise<R
   const role = spec.role === 'primary' ? 'primary' : 'replica';
   return launch(ctx, spec, {
     process: { command: ctx.toolchain.redisServer, args },
-    healthy: () => redisHealthy(port, role),
+    healthy: () => redisHealthy({ host: HOST, port }, role),
   });
 }
 
@@ -82,6 +82,6 @@ export async function launchSentinel(ctx: LaunchContext, spec: NodeSpec): Promis
   );
   return launch(ctx, spec, {
     process: { command: ctx.toolchain.redisSentinel, args: [conf] },
-    healthy: () => sentinelHealthy(port, SENTINEL_MASTER_NAME),
+    healthy: () => sentinelHealthy({ host: HOST, port }, SENTINEL_MASTER_NAME),
   });
 }

@@ -1,0 +1,450 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { KubeConfig } from '@kubernetes/client-node';
+import { validateEnvironment } from '@faultline/service';
+import { eventually } from '@faultline/testing';
+import type { TopologyMap } from '@faultline/topology';
+import { ControlEnvironment } from '../src/config/control-environment';
+import { faultBackendProvider } from '../src/drills/drills.module';
+import { FaultBackend } from '../src/drills/fault-backend';
+import {
+  KUBE_CONFIG_LOADER,
+  type KubeConfigLoader,
+  KubernetesFaultBackend,
+  loadInClusterConfig,
+  ROLE_LABEL,
+} from '../src/drills/kubernetes-fault-backend';
+import { LocalFaultBackend } from '../src/drills/local-fault-backend';
+import { TopologySource } from '../src/topology/topology-source';
+
+const NAMESPACE = 'drills';
+const RELEASE = 'app.kubernetes.io/instance=faultline';
+
+/** The topology map as the Helm chart mounts it: cluster DNS names, pod selectors, no pids. */
+const TOPOLOGY_MAP: TopologyMap = {
+  version: 1,
+  startedAt: '2025-01-01T00:00:00.000Z',
+  ownerPid: 0,
+  rootDir: '/var/lib/faultline',
+  keep: true,
+  adminToken: '',
+  stateFile: '/var/lib/faultline/topology.json',
+  nodes: [
+    {
+      name: 'pg-primary',
+      kind: 'postgres',
+      role: 'primary',
+      host: `faultline-postgres-0.faultline-postgres.${NAMESPACE}.svc.cluster.local`,
+      port: 5432,
+      pod: 'statefulset.kubernetes.io/pod-name=faultline-postgres-0',
+    },
+    {
+      name: 'pg-replica-1',
+      kind: 'postgres',
+      role: 'replica',
+      host: `faultline-postgres-1.faultline-postgres.${NAMESPACE}.svc.cluster.local`,
+      port: 5432,
+      pod: 'statefulset.kubernetes.io/pod-name=faultline-postgres-1',
+    },
+    {
+      name: 'catalog-a',
+      kind: 'app',
+      role: 'service',
+      host: `faultline-catalog-a.${NAMESPACE}.svc.cluster.local`,
+      port: 3000,
+      url: `http://faultline-catalog-a.${NAMESPACE}.svc.cluster.local:3000`,
+      pod: `${RELEASE},faultline.dev/node=catalog-a`,
+    },
+    {
+      name: 'toxiproxy',
+      kind: 'toxiproxy',
+      role: 'proxy',
+      host: `faultline-toxiproxy.${NAMESPACE}.svc.cluster.local`,
+      port: 8474,
+      url: `http://faultline-toxiproxy.${NAMESPACE}.svc.cluster.local:8474`,
+    },
+  ],
+  links: [],
+};
+
+interface FakePod {
+  name: string;
+  labels: Record<string, string>;
+}
+
+interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  authorization: string | undefined;
+  contentType: string | undefined;
+  body: string;
+}
+
+const status = (code: number, reason: string, message: string) => ({
+  kind: 'Status',
+  apiVersion: 'v1',
+  metadata: {},
+  status: 'Failure',
+  message,
+  reason,
+  details: { kind: 'pods' },
+  code,
+});
+
+/** An equality-based label selector (`k=v,k2=v2`), the only form the topology map uses. */
+const matches = (selector: string, labels: Record<string, string>) =>
+  selector.split(',').every((term) => {
+    const [key, value] = term.split('=');
+    return labels[key!] === value;
+  });
+
+/**
+ * The part of the Kubernetes API a kill uses, answered like the real one: pods listed by
+ * label selector as a PodList, deleted one by one, and a Status 403 for a verb the
+ * service account lacks.
+ */
+class FakeKubernetesApi {
+  readonly requests: RecordedRequest[] = [];
+  pods: FakePod[] = [];
+  forbidden = new Set<'list' | 'delete'>();
+  private server!: Server;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const url = new URL(req.url!, 'http://fake');
+      const recorded: RecordedRequest = {
+        method: req.method!,
+        path: url.pathname,
+        query: url.searchParams,
+        authorization: req.headers.authorization,
+        contentType: req.headers['content-type'],
+        body: '',
+      };
+      this.requests.push(recorded);
+      const answer = (code: number, body: unknown) => {
+        res.writeHead(code, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      req.on('data', (chunk: Buffer) => (recorded.body += chunk.toString()));
+      req.on('end', () => {
+        const list = url.pathname.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods$/);
+        const one = url.pathname.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/);
+        const forbid = (verb: 'list' | 'delete', ns: string) =>
+          answer(
+            403,
+            status(
+              403,
+              'Forbidden',
+              `pods is forbidden: User "system:serviceaccount:${ns}:faultline-control" cannot ${verb} resource "pods" in API group "" in the namespace "${ns}"`,
+            ),
+          );
+        if (req.method === 'GET' && list) {
+          if (this.forbidden.has('list')) return forbid('list', list[1]!);
+          const selector = url.searchParams.get('labelSelector') ?? '';
+          return answer(200, {
+            kind: 'PodList',
+            apiVersion: 'v1',
+            metadata: { resourceVersion: '100' },
+            items: this.pods
+              .filter((p) => matches(selector, p.labels))
+              .map((p) => this.pod(p, list[1]!)),
+          });
+        }
+        if (req.method === 'DELETE' && one) {
+          if (this.forbidden.has('delete')) return forbid('delete', one[1]!);
+          const pod = this.pods.find((p) => p.name === one[2]);
+          if (!pod) return answer(404, status(404, 'NotFound', `pods "${one[2]}" not found`));
+          this.pods = this.pods.filter((p) => p !== pod);
+          return answer(200, this.pod(pod, one[1]!));
+        }
+        if (req.method === 'PATCH' && one) {
+          const pod = this.pods.find((p) => p.name === one[2]);
+          if (!pod) return answer(404, status(404, 'NotFound', `pods "${one[2]}" not found`));
+          const patch = JSON.parse(recorded.body) as {
+            metadata?: { labels?: Record<string, string> };
+          };
+          pod.labels = { ...pod.labels, ...patch.metadata?.labels };
+          return answer(200, this.pod(pod, one[1]!));
+        }
+        answer(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+      });
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  private pod(pod: FakePod, namespace: string) {
+    return {
+      kind: 'Pod',
+      apiVersion: 'v1',
+      metadata: { name: pod.name, namespace, labels: pod.labels },
+      spec: { containers: [{ name: 'main', image: 'faultline' }] },
+      status: { phase: 'Running' },
+    };
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+describe('KubernetesFaultBackend', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-k8s-'));
+  const stateFile = join(dir, 'topology.json');
+  writeFileSync(stateFile, JSON.stringify(TOPOLOGY_MAP));
+  const env = validateEnvironment(ControlEnvironment, {
+    FAULTLINE_STATE_FILE: stateFile,
+    FAULTLINE_ADMIN_TOKEN: 'token',
+    FAULTLINE_FAULT_BACKEND: 'kubernetes',
+  });
+  const api = new FakeKubernetesApi();
+  let server: string;
+  let loads = 0;
+
+  /** Control's service account against the fake API server, as loadFromCluster would set it. */
+  const fakeCluster: KubeConfigLoader = () => {
+    loads++;
+    const config = new KubeConfig();
+    config.loadFromOptions({
+      clusters: [{ name: 'fake', server, skipTLSVerify: true }],
+      users: [{ name: 'control', token: 'service-account-token' }],
+      contexts: [{ name: 'fake', cluster: 'fake', user: 'control', namespace: NAMESPACE }],
+      currentContext: 'fake',
+    });
+    return config;
+  };
+  const backend = (loader: KubeConfigLoader = fakeCluster): FaultBackend =>
+    new KubernetesFaultBackend(new TopologySource(env), env, loader);
+
+  before(async () => {
+    Logger.overrideLogger(false);
+    server = await api.start();
+  });
+  afterEach(() => {
+    api.requests.length = 0;
+    api.forbidden.clear();
+  });
+  after(async () => {
+    await api.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("kill deletes every pod the node's selector matches, at once, in control's namespace", async () => {
+    api.pods = [
+      {
+        name: 'faultline-catalog-a-7d9f-abcde',
+        labels: { 'app.kubernetes.io/instance': 'faultline', 'faultline.dev/node': 'catalog-a' },
+      },
+      {
+        name: 'faultline-catalog-a-7d9f-fghij',
+        labels: { 'app.kubernetes.io/instance': 'faultline', 'faultline.dev/node': 'catalog-a' },
+      },
+      {
+        name: 'faultline-catalog-b-5c4b-klmno',
+        labels: { 'app.kubernetes.io/instance': 'faultline', 'faultline.dev/node': 'catalog-b' },
+      },
+    ];
+    await backend().killNode('catalog-a', 'drill-1');
+
+    const [list, ...deletes] = api.requests;
+    assert.equal(list!.method, 'GET');
+    assert.equal(list!.path, `/api/v1/namespaces/${NAMESPACE}/pods`);
+    assert.equal(list!.query.get('labelSelector'), `${RELEASE},faultline.dev/node=catalog-a`);
+    assert.equal(list!.authorization, 'Bearer service-account-token');
+    assert.deepEqual(
+      deletes.map((r) => [r.method, r.path, r.query.get('gracePeriodSeconds')]),
+      [
+        ['DELETE', `/api/v1/namespaces/${NAMESPACE}/pods/faultline-catalog-a-7d9f-abcde`, '0'],
+        ['DELETE', `/api/v1/namespaces/${NAMESPACE}/pods/faultline-catalog-a-7d9f-fghij`, '0'],
+      ],
+    );
+    assert.deepEqual(
+      api.pods.map((p) => p.name),
+      ['faultline-catalog-b-5c4b-klmno'],
+      'the other node was left alone',
+    );
+  });
+
+  it("keeps each PostgreSQL pod's role label as the map says, patching only what differs", async () => {
+    api.pods = [0, 1].map((i) => ({
+      name: `faultline-postgres-${i}`,
+      labels: { 'statefulset.kubernetes.io/pod-name': `faultline-postgres-${i}` },
+    }));
+    // A recreated pod comes without the label; a stale one says the wrong role.
+    api.pods[1]!.labels[ROLE_LABEL] = 'primary';
+    const kubernetes = backend() as KubernetesFaultBackend;
+    await kubernetes.labelRoles();
+    const patches = api.requests.filter((r) => r.method === 'PATCH');
+    assert.deepEqual(
+      patches.map((r) => [r.path, r.contentType, JSON.parse(r.body)]),
+      [
+        [
+          `/api/v1/namespaces/${NAMESPACE}/pods/faultline-postgres-0`,
+          'application/merge-patch+json',
+          { metadata: { labels: { [ROLE_LABEL]: 'primary' } } },
+        ],
+        [
+          `/api/v1/namespaces/${NAMESPACE}/pods/faultline-postgres-1`,
+          'application/merge-patch+json',
+          { metadata: { labels: { [ROLE_LABEL]: 'replica' } } },
+        ],
+      ],
+    );
+    api.requests.length = 0;
+    await kubernetes.labelRoles();
+    assert.equal(api.requests.filter((r) => r.method === 'PATCH').length, 0, 'nothing to fix');
+
+    // Started with control, it relabels a pod that comes back unlabelled (after a kill).
+    delete api.pods[0]!.labels[ROLE_LABEL];
+    kubernetes.start();
+    try {
+      await eventually(() => assert.equal(api.pods[0]!.labels[ROLE_LABEL], 'primary'));
+    } finally {
+      kubernetes.stop();
+    }
+  });
+
+  it('kill of a StatefulSet member deletes that one pod by its pod-name label', async () => {
+    api.pods = [0, 1, 2].map((i) => ({
+      name: `faultline-postgres-${i}`,
+      labels: { 'statefulset.kubernetes.io/pod-name': `faultline-postgres-${i}` },
+    }));
+    await backend().killNode('pg-replica-1', 'drill-2');
+    assert.equal(
+      api.requests[0]!.query.get('labelSelector'),
+      'statefulset.kubernetes.io/pod-name=faultline-postgres-1',
+    );
+    assert.deepEqual(
+      api.pods.map((p) => p.name),
+      ['faultline-postgres-0', 'faultline-postgres-2'],
+    );
+  });
+
+  it('a 403 becomes a drill error naming the node and the permission the service account lacks', async () => {
+    api.pods = [
+      {
+        name: 'faultline-postgres-1',
+        labels: { 'statefulset.kubernetes.io/pod-name': 'faultline-postgres-1' },
+      },
+    ];
+    api.forbidden.add('list');
+    await assert.rejects(backend().killNode('pg-replica-1', 'drill-3'), (err: Error) => {
+      assert.match(err.message, /^kill pg-replica-1: /);
+      assert.match(err.message, /may not list pods in namespace drills/);
+      assert.match(err.message, /"list" permission on "pods"/);
+      assert.match(err.message, /cannot list resource "pods"/, "the API's own message is kept");
+      return true;
+    });
+
+    api.forbidden.clear();
+    api.forbidden.add('delete');
+    await assert.rejects(
+      backend().killNode('pg-replica-1', 'drill-3'),
+      /kill pg-replica-1: .*"delete" permission on "pods"/,
+    );
+    assert.deepEqual(
+      api.pods.map((p) => p.name),
+      ['faultline-postgres-1'],
+    );
+  });
+
+  it('a node with no pod, or no selector, is a drill error', async () => {
+    api.pods = [];
+    await assert.rejects(
+      backend().killNode('catalog-a', 'drill-4'),
+      /kill catalog-a: no pod in namespace drills matches app.kubernetes.io\/instance=faultline,faultline.dev\/node=catalog-a/,
+    );
+    await assert.rejects(
+      backend().killNode('toxiproxy', 'drill-4'),
+      /kill toxiproxy: it has no pod selector in the topology map/,
+    );
+  });
+
+  it('reaches for the cluster only at the first kill, so control starts without one', async () => {
+    loads = 0;
+    const lazy = backend();
+    assert.equal(loads, 0, 'created without loading a KubeConfig');
+    await lazy.reviveNode('catalog-a');
+    assert.equal(
+      api.requests.length,
+      0,
+      'revive has nothing to release: the controller recreates the pod',
+    );
+    api.pods = [];
+    await assert.rejects(lazy.killNode('catalog-a', 'drill-5'));
+    await assert.rejects(lazy.killNode('catalog-a', 'drill-5'));
+    assert.equal(loads, 1, 'loaded once, then kept');
+  });
+
+  it('outside a pod, the in-cluster loader fails the kill with a clear message', async () => {
+    const host = process.env.KUBERNETES_SERVICE_HOST;
+    delete process.env.KUBERNETES_SERVICE_HOST;
+    try {
+      await assert.rejects(
+        backend(loadInClusterConfig).killNode('catalog-a', 'drill-6'),
+        /kill catalog-a: control is not running in a Kubernetes pod/,
+      );
+    } finally {
+      if (host !== undefined) process.env.KUBERNETES_SERVICE_HOST = host;
+    }
+  });
+});
+
+describe('FAULTLINE_FAULT_BACKEND', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-backend-'));
+  const stateFile = join(dir, 'topology.json');
+  writeFileSync(stateFile, JSON.stringify(TOPOLOGY_MAP));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const environment = (backend?: string) =>
+    validateEnvironment(ControlEnvironment, {
+      FAULTLINE_STATE_FILE: stateFile,
+      FAULTLINE_ADMIN_TOKEN: 'token',
+      ...(backend === undefined ? {} : { FAULTLINE_FAULT_BACKEND: backend }),
+    });
+
+  /** The FaultBackend Nest creates for `env`, with a loader that must not be called. */
+  async function chosenBackend(env: ControlEnvironment): Promise<FaultBackend> {
+    const loader: KubeConfigLoader = () => assert.fail('no KubeConfig is loaded at start');
+    @Module({
+      providers: [
+        { provide: ControlEnvironment, useValue: env },
+        TopologySource,
+        { provide: KUBE_CONFIG_LOADER, useValue: loader },
+        faultBackendProvider,
+      ],
+    })
+    class BackendModule {}
+    const app = await NestFactory.createApplicationContext(BackendModule, { logger: false });
+    try {
+      return app.get(FaultBackend);
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('is local by default', async () => {
+    assert.equal(environment().FAULTLINE_FAULT_BACKEND, 'local');
+    assert.ok((await chosenBackend(environment())) instanceof LocalFaultBackend);
+    assert.ok((await chosenBackend(environment('local'))) instanceof LocalFaultBackend);
+  });
+
+  it('kubernetes selects the Kubernetes backend', async () => {
+    assert.ok((await chosenBackend(environment('kubernetes'))) instanceof KubernetesFaultBackend);
+  });
+
+  it('anything else stops control at start with a message naming the valid values', () => {
+    assert.throws(
+      () => environment('k8s'),
+      /FAULTLINE_FAULT_BACKEND must be local or kubernetes, not "k8s"/,
+    );
+  });
+});
