@@ -2,8 +2,8 @@
  * Telemetry every faultline service shares: traces, metrics, logs and health.
  *
  * - Tracing: start the process with the preload, so the OpenTelemetry SDK runs before the app
- *   requires http, pg, ioredis, kafkajs or Nest:
- *   `node --require <repo>/dist/libs/telemetry/src/preload.js dist/apps/<app>/src/main.js`.
+ *   requires http, pg, ioredis, kafkajs or Nest: `node bin/service.js <app>` (the image's
+ *   entry point and the local topology's command) loads it, then `dist/apps/<app>/src/main.js`.
  *   Configured by the standard variables only: OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES
  *   (e.g. `service.instance.id=payments-0`), OTEL_EXPORTER_OTLP_ENDPOINT (or
  *   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT; unset = nothing exported), OTEL_EXPORTER_OTLP_PROTOCOL,

@@ -7,10 +7,10 @@ import { HOST, type NodeSpec, type RunningNode } from '../model';
 import { launch, type LaunchContext } from './launch';
 
 /**
- * Starts one of the project's Nest apps as the chart runs it: the telemetry preload
- * first (so tracing hooks load before Nest, pg and the rest), then the app's main,
- * with only the environment `env` gives (plus PATH and the OTEL_ exporter settings
- * of the caller, so a user's collector sees local runs too).
+ * Starts one of the project's Nest apps as the image runs it: `bin/service.js <app>`, which
+ * loads the telemetry preload first (so tracing hooks load before Nest, pg and the rest), then
+ * the app's main, with only the environment `env` gives (plus PATH and the OTEL_ exporter
+ * settings of the caller, so a user's collector sees local runs too).
  */
 export async function launchApp(
   ctx: LaunchContext,
@@ -19,8 +19,10 @@ export async function launchApp(
   env: Record<string, string>,
 ): Promise<RunningNode> {
   const root = repoRoot();
+  const entry = join(root, 'bin', 'service.js');
   const main = join(root, 'dist', 'apps', app, 'src', 'main.js');
   const preload = join(root, 'dist', 'libs', 'telemetry', 'src', 'preload.js');
+  // Checked here too, so a missing build fails fast with the node's name, not after a timeout.
   if (!existsSync(main) || !existsSync(preload)) {
     throw new TopologyError(
       `${spec.name}: ${app} is not built (${main} missing): run \`npm run build\``,
@@ -36,7 +38,7 @@ export async function launchApp(
   return launch(ctx, spec, {
     process: {
       command: process.execPath,
-      args: ['--require', preload, main],
+      args: [entry, app],
       env: { ...inherited, ...env, PORT: String(port), BIND_ADDRESS: HOST },
       replaceEnv: true,
     },
