@@ -7,6 +7,7 @@ set -euo pipefail
 
 KAFKA_VERSION=4.1.1
 TOXIPROXY_VERSION=v2.12.0
+HELM_VERSION=v3.22.0
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="${FAULTLINE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/faultline}"
@@ -86,12 +87,46 @@ if [[ ! -x $toxiproxy ]]; then
   mv "$gobin/server" "$toxiproxy"
 fi
 
+# --- Helm from its Go module (the chart's lint and templates) -----------------
+helm="$cache/helm-$HELM_VERSION/helm"
+if [[ ! -x $helm ]] || ! "$helm" version --template '{{.Version}}' 2>/dev/null | grep -qx "$HELM_VERSION"; then
+  command -v go >/dev/null || fail "Go is needed to build Helm; run: sudo apt-get install -y golang"
+  say "building Helm $HELM_VERSION (go install)"
+  # The release's own link flags: its version, and the Kubernetes release its client
+  # libraries speak (v0.37 -> 1.37), which `helm install --dry-run` and lint assume.
+  kube_minor=37
+  ldflags="-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+  for pkg in pkg/chartutil pkg/lint/rules; do
+    ldflags+=" -X helm.sh/helm/v3/$pkg.k8sVersionMajor=1 -X helm.sh/helm/v3/$pkg.k8sVersionMinor=$kube_minor"
+  done
+  GOBIN="$cache/helm-$HELM_VERSION" go install -ldflags "$ldflags" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" ||
+    fail "go install of Helm $HELM_VERSION failed; see the output above"
+fi
+
+# --- The chart's schema validator and security scanner (Python) -----------------
+chart_checks="$cache/chart-checks"
+requirements="$root/tools/chart-checks/requirements.txt"
+if ! cmp -s "$requirements" "$chart_checks/requirements.txt" 2>/dev/null; then
+  command -v python3 >/dev/null || fail "Python 3 is needed for the chart checks; run: sudo apt-get install -y python3-venv"
+  say "installing the chart checks into $chart_checks (kubernetes-validate, checkov; a few minutes)"
+  rm -rf "$chart_checks"
+  python3 -m venv "$chart_checks" ||
+    fail "could not create a Python virtualenv; run: sudo apt-get install -y python3-venv"
+  "$chart_checks/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" ||
+    fail "pip could not install $requirements; see the output above"
+  cp "$requirements" "$chart_checks/requirements.txt"
+fi
+
 cat >"$cache/toolchain.json" <<JSON
 {
   "kafkaVersion": "$KAFKA_VERSION",
   "kafkaClasspathFile": "$kafka_cp",
   "toxiproxyVersion": "$TOXIPROXY_VERSION",
-  "toxiproxyServer": "$toxiproxy"
+  "toxiproxyServer": "$toxiproxy",
+  "helmVersion": "$HELM_VERSION",
+  "helm": "$helm",
+  "kubernetesValidate": "$chart_checks/bin/kubernetes-validate",
+  "checkov": "$chart_checks/bin/checkov"
 }
 JSON
-say "ready (Kafka $KAFKA_VERSION, Toxiproxy $TOXIPROXY_VERSION, cache $cache)"
+say "ready (Kafka $KAFKA_VERSION, Toxiproxy $TOXIPROXY_VERSION, Helm $HELM_VERSION, cache $cache)"

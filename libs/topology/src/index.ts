@@ -10,3 +10,4 @@ export * from './toxiproxy-client';
 export * from './services';
 export * from './supervisor';
 export * from './repository';
+export * from './ports';

@@ -1,0 +1,78 @@
+{{/*
+The project's apps: which node each pod is, and the environment it gets. The same
+variables as the local topology's table (libs/topology/src/services.ts); a test checks
+both against each app's validated configuration.
+*/}}
+{{- define "faultline.apps" -}}
+- { component: payments, node: payments-0, app: payments, values: payments }
+- { component: catalog-a, node: catalog-a, app: catalog, values: catalog, replica: redis-replica-1 }
+- { component: catalog-b, node: catalog-b, app: catalog, values: catalog, replica: redis-replica-2 }
+- { component: orders, node: orders-0, app: orders, values: orders }
+- { component: control, node: control, app: control, values: control }
+{{- if .Values.workload.enabled }}
+- { component: workload, node: workload, app: workload, values: workload }
+{{- end }}
+{{- end -}}
+
+{{/* http://<service>:8080 of an app component. */}}
+{{- define "faultline.appUrl" -}}
+{{- printf "http://%s:%s" (include "faultline.name" (dict "ctx" .ctx "component" .component)) (include "faultline.port" (dict "ctx" .ctx "component" .component "port" "http")) -}}
+{{- end -}}
+
+{{/* Through the node's link: host:port on Toxiproxy. (dict "ctx" $ "client" node "server" node) */}}
+{{- define "faultline.viaLink" -}}
+{{- printf "%s:%s" (include "faultline.toxiproxyHost" .ctx) (include "faultline.linkPort" (dict "ctx" .ctx "name" (printf "%s->%s" .client .server))) -}}
+{{- end -}}
+
+{{- define "faultline.secretEnv" -}}
+- name: {{ .env }}
+  valueFrom: { secretKeyRef: { name: {{ include "faultline.name" (dict "ctx" .ctx "component" .secret) }}, key: {{ .key }} } }
+{{- end -}}
+
+{{/* The environment of one app: (dict "ctx" $ "app" <entry of faultline.apps>). */}}
+{{- define "faultline.appEnv" -}}
+{{- $ctx := .ctx -}}
+{{- $a := .app -}}
+- { name: OTEL_SERVICE_NAME, value: {{ $a.app }} }
+- { name: OTEL_RESOURCE_ATTRIBUTES, value: "service.instance.id={{ $a.node }}" }
+- { name: OTEL_EXPORTER_OTLP_ENDPOINT, value: "http://{{ include "faultline.name" (dict "ctx" $ctx "component" "otel-collector") }}:{{ include "faultline.port" (dict "ctx" $ctx "component" "otel-collector" "port" "otlp-http") }}" }
+- { name: FAULTLINE_NODE, value: {{ $a.node }} }
+{{ include "faultline.secretEnv" (dict "ctx" $ctx "env" "FAULTLINE_ADMIN_TOKEN" "secret" "admin" "key" "token") }}
+- { name: PORT, value: {{ include "faultline.port" (dict "ctx" $ctx "component" $a.component "port" "http") | quote }} }
+- { name: BIND_ADDRESS, value: 0.0.0.0 }
+{{- if has $a.app (list "payments" "orders") }}
+{{- $link := include "faultline.viaLink" (dict "ctx" $ctx "client" $a.node "server" "pg-primary") | splitList ":" }}
+- { name: PGHOST, value: {{ index $link 0 }} }
+- { name: PGPORT, value: {{ index $link 1 | quote }} }
+- { name: PGUSER, value: postgres }
+{{ include "faultline.secretEnv" (dict "ctx" $ctx "env" "PGPASSWORD" "secret" "postgres" "key" "password") }}
+- { name: PGDATABASE, value: faultline }
+{{- end }}
+{{- if eq $a.app "payments" }}
+- { name: PAYMENTS_COMMIT_TIMEOUT_MS, value: {{ $ctx.Values.postgres.commitTimeoutMs | quote }} }
+{{- else if eq $a.app "catalog" }}
+- { name: REDIS_PRIMARY_URL, value: "redis://{{ include "faultline.viaLink" (dict "ctx" $ctx "client" $a.node "server" "redis-primary") }}" }
+- { name: REDIS_REPLICA_URL, value: "redis://{{ include "faultline.viaLink" (dict "ctx" $ctx "client" $a.node "server" $a.replica) }}" }
+- { name: REDIS_PRIMARY_NODE, value: redis-primary }
+- { name: REDIS_REPLICA_NODE, value: {{ $a.replica }} }
+- { name: CATALOG_ORDERING, value: {{ $ctx.Values.catalog.ordering }} }
+{{- else if eq $a.app "orders" }}
+- { name: KAFKA_BROKERS, value: {{ include "faultline.viaLink" (dict "ctx" $ctx "client" $a.node "server" "kafka-0") }} }
+- { name: CATALOG_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "catalog-a") }} }
+- { name: PAYMENTS_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "payments") }} }
+{{- else if eq $a.app "control" }}
+- { name: FAULTLINE_STATE_FILE, value: /var/lib/faultline/topology.json }
+- { name: FAULTLINE_FAULT_BACKEND, value: kubernetes }
+# The observer and replication-delay drills log in to every PostgreSQL node.
+- { name: PGUSER, value: postgres }
+{{ include "faultline.secretEnv" (dict "ctx" $ctx "env" "PGPASSWORD" "secret" "postgres" "key" "password") }}
+{{- else if eq $a.app "workload" }}
+- { name: PAYMENTS_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "payments") }} }
+- { name: CATALOG_A_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "catalog-a") }} }
+- { name: CATALOG_B_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "catalog-b") }} }
+- { name: ORDERS_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "orders") }} }
+- { name: CONTROL_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "control") }} }
+- { name: FAULTLINE_REPORTS_DIR, value: /var/lib/faultline/reports }
+- { name: WORKLOAD_BACKGROUND_RATE, value: {{ $ctx.Values.workload.backgroundRate | quote }} }
+{{- end }}
+{{- end -}}

@@ -1,0 +1,219 @@
+{{/* The release's name prefix: "faultline" for a release named faultline, else release-faultline. */}}
+{{- define "faultline.fullname" -}}
+{{- if contains "faultline" .Release.Name -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-faultline" .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* A component's resource name: <fullname>-<component>. Call with (dict "ctx" $ "component" "x"). */}}
+{{- define "faultline.name" -}}
+{{- printf "%s-%s" (include "faultline.fullname" .ctx) .component -}}
+{{- end -}}
+
+{{- define "faultline.selectorLabels" -}}
+app.kubernetes.io/name: faultline
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "faultline.labels" -}}
+{{ include "faultline.selectorLabels" . }}
+app.kubernetes.io/version: {{ .ctx.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version }}
+{{- end -}}
+
+{{/* The topology's node and link table, generated from libs/topology's model. */}}
+{{- define "faultline.topology" -}}
+{{- .Files.Get "files/topology.json" -}}
+{{- end -}}
+
+{{/* The ports every component listens on, by name (NetworkPolicies, Services, the map). */}}
+{{- define "faultline.ports" -}}
+postgres: { postgres: 5432 }
+redis: { redis: 6379 }
+sentinel: { sentinel: 26379 }
+kafka: { kafka: 9092, controller: 9093, link: 9094 }
+toxiproxy: { api: 8474 }
+payments: { http: 8080 }
+catalog-a: { http: 8080 }
+catalog-b: { http: 8080 }
+orders: { http: 8080 }
+control: { http: 8080 }
+workload: { http: 8080 }
+prometheus: { http: 9090 }
+grafana: { http: 3000 }
+tempo: { http: 3200, otlp-grpc: 4317 }
+kubernetes-api: { https: 443 }
+otel-collector: { otlp-grpc: 4317, otlp-http: 4318, health: 13133 }
+{{- end -}}
+
+{{/* One port: (dict "ctx" $ "component" "postgres" "port" "postgres"). */}}
+{{- define "faultline.port" -}}
+{{- $ports := include "faultline.ports" .ctx | fromYaml -}}
+{{- $component := required (printf "no component %s" .component) (get $ports .component) -}}
+{{- required (printf "no port %s on %s" .port .component) (get $component .port) -}}
+{{- end -}}
+
+{{/* Whether a component is deployed with these values. */}}
+{{- define "faultline.deployed" -}}
+{{- $v := .ctx.Values -}}
+{{- if eq .component "workload" -}}{{ $v.workload.enabled }}
+{{- else if eq .component "prometheus" -}}{{ $v.prometheus.enabled }}
+{{- else if eq .component "grafana" -}}{{ $v.grafana.enabled }}
+{{- else if eq .component "tempo" -}}{{ $v.tempo.enabled }}
+{{- else if eq .component "helm-test" -}}true
+{{- else -}}true
+{{- end -}}
+{{- end -}}
+
+{{/* The pod's security context: non-root, seccomp RuntimeDefault. (dict "uid" 10001) */}}
+{{- define "faultline.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .uid }}
+runAsGroup: {{ .uid }}
+fsGroup: {{ .uid }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Every container's: no privilege escalation, no capabilities, read-only root unless told. */}}
+{{- define "faultline.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: {{ if hasKey . "writableRoot" }}false{{ else }}true{{ end }}
+runAsNonRoot: true
+capabilities:
+  drop: [ALL]
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "faultline.image" -}}
+{{- printf "%s:%s" .repository .tag -}}
+{{- end -}}
+
+{{/* The generated secrets: kept across upgrades (lookup), created at install. */}}
+{{- define "faultline.secretValue" -}}
+{{- $existing := lookup "v1" "Secret" .ctx.Release.Namespace .name -}}
+{{- if and $existing (hasKey $existing.data .key) -}}
+{{- index $existing.data .key -}}
+{{- else -}}
+{{- randAlphaNum 32 | b64enc -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The Toxiproxy Service's address for a link: host and the link's listen port. */}}
+{{- define "faultline.toxiproxyHost" -}}
+{{- include "faultline.name" (dict "ctx" . "component" "toxiproxy") -}}
+{{- end -}}
+
+{{/* The cluster DNS name of a StatefulSet pod: (dict "ctx" $ "component" "postgres" "ordinal" 1). */}}
+{{- define "faultline.podHost" -}}
+{{- $name := include "faultline.name" (dict "ctx" .ctx "component" .component) -}}
+{{- printf "%s-%d.%s.%s.svc.cluster.local" $name (int .ordinal) $name .ctx.Release.Namespace -}}
+{{- end -}}
+
+{{/* Every node and link with these values: the model's, plus standbys beyond its two. */}}
+{{- define "faultline.expandedTopology" -}}
+{{- $t := include "faultline.topology" . | fromJson -}}
+{{- $nodes := list -}}
+{{- $links := list -}}
+{{- $modelStandbys := 0 -}}
+{{- range $t.nodes -}}
+{{- if and (eq .component "postgres") (gt (int .ordinal) 0) -}}{{- $modelStandbys = add $modelStandbys 1 -}}{{- end -}}
+{{- end -}}
+{{- range $t.nodes -}}
+{{- if not (and (eq .component "postgres") (gt (int .ordinal) (int $.Values.postgres.standbys))) -}}
+{{- if not (and (eq .name "workload") (not $.Values.workload.enabled)) -}}
+{{- if not (and (eq .name "prometheus") (not $.Values.prometheus.enabled)) -}}
+{{- $nodes = append $nodes . -}}
+{{- end -}}{{- end -}}{{- end -}}
+{{- end -}}
+{{- range $t.links -}}
+{{- $client := .client -}}
+{{- $kept := false -}}
+{{- range $nodes -}}{{- if eq .name $client -}}{{- $kept = true -}}{{- end -}}{{- end -}}
+{{- if $kept -}}{{- $links = append $links . -}}{{- end -}}
+{{- end -}}
+{{- range $i := untilStep (int (add $modelStandbys 1)) (int (add $.Values.postgres.standbys 1)) 1 -}}
+{{- $name := printf "pg-replica-%d" $i -}}
+{{- $nodes = append $nodes (dict "name" $name "kind" "postgres" "role" "replica" "component" "postgres" "ordinal" $i) -}}
+{{- $links = append $links (dict "name" (printf "%s->pg-primary" $name) "client" $name "server" "pg-primary" "port" (add $t.extraStandbyLinkPortBase $i)) -}}
+{{- end -}}
+{{- toJson (dict "nodes" $nodes "links" $links "connections" $t.connections) -}}
+{{- end -}}
+
+{{/* A link of the expanded topology by name: (dict "ctx" $ "name" "payments-0->pg-primary"). */}}
+{{- define "faultline.linkPort" -}}
+{{- $t := include "faultline.expandedTopology" .ctx | fromJson -}}
+{{- $port := "" -}}
+{{- range $t.links -}}{{- if eq .name $.name -}}{{- $port = int .port -}}{{- end -}}{{- end -}}
+{{- required (printf "no link %s in the topology" .name) $port -}}
+{{- end -}}
+
+{{/* A node of the expanded topology by name. */}}
+{{- define "faultline.node" -}}
+{{- $t := include "faultline.expandedTopology" .ctx | fromJson -}}
+{{- $found := dict -}}
+{{- range $t.nodes -}}{{- if eq .name $.name -}}{{- $found = . -}}{{- end -}}{{- end -}}
+{{- if not $found -}}{{- fail (printf "no node %s in the topology" .name) -}}{{- end -}}
+{{- toJson $found -}}
+{{- end -}}
+
+{{/*
+Where a node is reached inside the cluster: a StatefulSet pod's own DNS name, or the
+Service of a single-pod component. The PostgreSQL primary is reached through the Service
+that selects `faultline.dev/role=primary`, so a failover that moves the label moves it.
+*/}}
+{{- define "faultline.nodeHost" -}}
+{{- $node := include "faultline.node" . | fromJson -}}
+{{- if and (eq $node.component "postgres") (eq $node.role "primary") -}}
+{{- include "faultline.name" (dict "ctx" .ctx "component" "postgres-primary") -}}
+{{- else if hasKey $node "ordinal" -}}
+{{- include "faultline.podHost" (dict "ctx" .ctx "component" $node.component "ordinal" $node.ordinal) -}}
+{{- else -}}
+{{- include "faultline.name" (dict "ctx" .ctx "component" $node.component) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The main port of a node's component. */}}
+{{- define "faultline.nodePort" -}}
+{{- $node := include "faultline.node" . | fromJson -}}
+{{- $ports := get (include "faultline.ports" .ctx | fromYaml) $node.component -}}
+{{- $main := dict "postgres" "postgres" "redis" "redis" "sentinel" "sentinel" "kafka" "kafka" "toxiproxy" "api" -}}
+{{- get $ports (get $main $node.component | default "http") -}}
+{{- end -}}
+
+{{/* A link's upstream: the server's host and port (Kafka's listener for the link). */}}
+{{- define "faultline.linkUpstream" -}}
+{{- $host := include "faultline.nodeHost" (dict "ctx" .ctx "name" .link.server) -}}
+{{- if .link.dedicatedListener -}}
+{{- printf "%s:%s" $host (include "faultline.port" (dict "ctx" .ctx "component" "kafka" "port" "link")) -}}
+{{- else -}}
+{{- printf "%s:%s" $host (include "faultline.nodePort" (dict "ctx" .ctx "name" .link.server)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The security scanner's (checkov) checks this chart does not meet, each with its reason;
+a workload lists the ones that apply to it: (dict "skips" (list "CKV_K8S_43" ...)).
+*/}}
+{{- define "faultline.checkovReasons" -}}
+CKV_K8S_43: Tags are pinned in values.yaml; digests cannot be resolved when rendering offline, and kind loads the locally built image by tag
+CKV_K8S_15: Tags are pinned (never latest); pullPolicy Never must stay possible for an image kind loads locally
+CKV_K8S_35: The apps read their configuration from the environment (libpq reads PGPASSWORD); the Secret is only ever referenced, never in values
+CKV_K8S_40: Runs as the image's own non-root user (postgres, redis 999; kafka 1000), which owns its files
+CKV_K8S_38: Control deletes and labels pods through the Kubernetes API (kill drills); its Role is limited to pods in this namespace
+CKV_K8S_22: The apache/kafka image writes its server.properties under /opt/kafka at start
+CKV_K8S_8: A helm test pod runs to completion; there is nothing to keep alive
+CKV_K8S_9: A helm test pod runs to completion; nothing sends it traffic
+{{- end -}}
+
+{{- define "faultline.checkovSkips" -}}
+{{- $reasons := include "faultline.checkovReasons" . | fromYaml -}}
+{{- range $i, $id := .skips }}
+checkov.io/skip{{ add1 $i }}: {{ printf "%s=%s" $id (required (printf "no reason for %s" $id) (get $reasons $id)) | quote }}
+{{- end -}}
+{{- end -}}

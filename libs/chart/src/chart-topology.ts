@@ -1,0 +1,130 @@
+import { LINKS, linkName, NODES, type NodeSpec } from '@faultline/topology';
+
+/**
+ * The topology as the Helm chart deploys it, generated from the same node and link
+ * table as the local topology (libs/topology's model) into
+ * `helm/faultline/files/topology.json`: the chart builds Toxiproxy's proxy list, the
+ * NetworkPolicies and control's topology map from it, so the two cannot drift.
+ */
+export interface ChartTopology {
+  comment: string;
+  /** Toxiproxy listens for link n at linkPortBase + n. */
+  linkPortBase: number;
+  /** Links of standbys beyond the model's (`postgres.standbys` > 2) start here. */
+  extraStandbyLinkPortBase: number;
+  nodes: ChartNode[];
+  links: ChartLink[];
+  /** Traffic that does not cross a link: no drill cuts it, a NetworkPolicy still allows it. */
+  connections: ChartConnection[];
+}
+
+export interface ChartNode extends NodeSpec {
+  /** The chart's workload (StatefulSet or Deployment) that runs the node. */
+  component: string;
+  /** The pod's ordinal in a StatefulSet of several nodes. */
+  ordinal?: number;
+}
+
+export interface ChartLink {
+  name: string;
+  client: string;
+  server: string;
+  /** Toxiproxy's listen port for the link. */
+  port: number;
+  dedicatedListener?: boolean;
+}
+
+export interface ChartConnection {
+  client: string;
+  server: string;
+  /** A port name of the server's component (see the chart's `faultline.port` helper). */
+  port: string;
+  why: string;
+}
+
+/** Nodes that are one of several pods of a StatefulSet, and which ordinal. */
+const ORDINALS: Record<string, { component: string; ordinal: number }> = {
+  'pg-primary': { component: 'postgres', ordinal: 0 },
+  'redis-primary': { component: 'redis', ordinal: 0 },
+};
+
+export function chartNode(node: NodeSpec): ChartNode {
+  const numbered = /^(pg|redis)-replica-(\d+)$/.exec(node.name);
+  if (numbered)
+    return {
+      ...node,
+      component: numbered[1] === 'pg' ? 'postgres' : 'redis',
+      ordinal: Number(numbered[2]),
+    };
+  const sentinel = /^sentinel-(\d+)$/.exec(node.name);
+  if (sentinel) return { ...node, component: 'sentinel', ordinal: Number(sentinel[1]) - 1 };
+  if (ORDINALS[node.name]) return { ...node, ...ORDINALS[node.name] };
+  if (node.name === 'kafka-0') return { ...node, component: 'kafka', ordinal: 0 };
+  // payments-0 and orders-0 run as Deployments named after the app.
+  return { ...node, component: node.name.replace(/-0$/, '') };
+}
+
+/** What runs outside the faulty network, and why it is allowed through the policies. */
+export const CONNECTIONS: readonly ChartConnection[] = [
+  { client: 'sentinel', server: 'redis', port: 'redis', why: 'Sentinels monitor every Redis node' },
+  { client: 'sentinel', server: 'sentinel', port: 'sentinel', why: 'Sentinels agree on failovers' },
+  { client: 'orders', server: 'catalog-a', port: 'http', why: 'saga step: reserve stock' },
+  { client: 'orders', server: 'payments', port: 'http', why: 'saga step: charge' },
+  { client: 'workload', server: 'payments', port: 'http', why: 'workload client' },
+  { client: 'workload', server: 'catalog-a', port: 'http', why: 'workload client' },
+  { client: 'workload', server: 'catalog-b', port: 'http', why: 'workload client' },
+  { client: 'workload', server: 'orders', port: 'http', why: 'workload client' },
+  { client: 'workload', server: 'control', port: 'http', why: 'scenarios run drills' },
+  { client: 'control', server: 'workload', port: 'http', why: 'control passes /runs on' },
+  { client: 'control', server: 'toxiproxy', port: 'api', why: 'link drills' },
+  { client: 'control', server: 'postgres', port: 'postgres', why: 'observer, apply delay' },
+  { client: 'control', server: 'redis', port: 'redis', why: 'observer' },
+  { client: 'control', server: 'sentinel', port: 'sentinel', why: 'topology health' },
+  { client: 'control', server: 'kafka', port: 'kafka', why: 'topology health' },
+  ...['payments', 'catalog-a', 'catalog-b', 'orders', 'workload'].map((server) => ({
+    client: 'control',
+    server,
+    port: 'http',
+    why: 'clock drills, topology health',
+  })),
+  ...['payments', 'catalog-a', 'catalog-b', 'orders', 'control', 'workload', 'toxiproxy'].map(
+    (server) => ({
+      client: 'prometheus',
+      server,
+      port: server === 'toxiproxy' ? 'api' : 'http',
+      why: 'metrics scrape',
+    }),
+  ),
+  ...['payments', 'catalog-a', 'catalog-b', 'orders', 'control', 'workload'].map((client) => ({
+    client,
+    server: 'otel-collector',
+    port: 'otlp-http',
+    why: 'traces',
+  })),
+  { client: 'otel-collector', server: 'tempo', port: 'otlp-grpc', why: 'traces' },
+  { client: 'grafana', server: 'prometheus', port: 'http', why: 'dashboards' },
+  { client: 'grafana', server: 'tempo', port: 'http', why: 'exemplar and trace views' },
+  { client: 'helm-test', server: 'control', port: 'http', why: '`helm test` runs a drill' },
+  { client: 'control', server: 'kubernetes-api', port: 'https', why: 'kill drills delete pods' },
+];
+
+export const LINK_PORT_BASE = 15000;
+export const EXTRA_STANDBY_LINK_PORT_BASE = 15100;
+
+export function chartTopology(): ChartTopology {
+  return {
+    comment:
+      'Generated from libs/topology/src/model.ts by `npm run chart:sync`; a test checks it is current.',
+    linkPortBase: LINK_PORT_BASE,
+    extraStandbyLinkPortBase: EXTRA_STANDBY_LINK_PORT_BASE,
+    nodes: NODES.map(chartNode),
+    links: LINKS.map((link, n) => ({
+      name: linkName(link),
+      client: link.client,
+      server: link.server,
+      port: LINK_PORT_BASE + n,
+      ...(link.dedicatedListener ? { dedicatedListener: true } : {}),
+    })),
+    connections: [...CONNECTIONS],
+  };
+}

@@ -1,0 +1,626 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { getMetadataStorage } from 'class-validator';
+import { ServiceEnvironment } from '@faultline/service';
+import {
+  CONTROL_SERVICE,
+  SERVICES,
+  WORKLOAD_SERVICE,
+  type ServiceEnvContext,
+} from '@faultline/topology';
+import { CatalogEnvironment } from '../../../apps/catalog/src/config/catalog-environment';
+import { ControlEnvironment } from '../../../apps/control/src/config/control-environment';
+import { OrdersEnvironment } from '../../../apps/orders/src/config/orders-environment';
+import { PaymentsEnvironment } from '../../../apps/payments/src/config/payments-environment';
+import { WorkloadEnvironment } from '../../../apps/workload/src/config/workload-environment';
+import {
+  allContainers,
+  chartCopies,
+  chartDir,
+  chartNode,
+  chartTopology,
+  cpuCores,
+  dataOf,
+  KUBERNETES_VERSION,
+  expectedChartFiles,
+  lintChart,
+  type Manifest,
+  memoryBytes,
+  named,
+  podTemplates,
+  renderChart,
+  renderNotes,
+  resolveChartTools,
+  selects,
+  VARIANTS,
+} from '@faultline/chart';
+
+/** The standard OpenTelemetry variables the telemetry preload reads (not app configuration). */
+const TELEMETRY_ENV = [
+  'OTEL_SERVICE_NAME',
+  'OTEL_RESOURCE_ATTRIBUTES',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+];
+
+const APP_ENVIRONMENTS: Record<string, new () => object> = {
+  payments: PaymentsEnvironment,
+  catalog: CatalogEnvironment,
+  orders: OrdersEnvironment,
+  control: ControlEnvironment,
+  workload: WorkloadEnvironment,
+};
+
+const COMPONENT_LABEL = 'app.kubernetes.io/component';
+const CPU_BUDGET = 3;
+const MEMORY_BUDGET = 4 * 2 ** 30;
+
+const rendered = new Map(VARIANTS.map((v) => [v.name, renderChart(v)]));
+const scratch = mkdtempSync(join(tmpdir(), 'faultline-chart-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('the chart carries the project files it is built from', () => {
+  it('topology.json is generated from the model, and the dashboards, provisioning and rules are copies', () => {
+    for (const { file, content } of expectedChartFiles()) {
+      assert.equal(
+        readFileSync(file, 'utf8'),
+        content,
+        `${file} differs from its source: run \`npm run build && npm run chart:sync\``,
+      );
+    }
+  });
+
+  it('has no stale copy of a file the project no longer has', () => {
+    const copies = new Set(chartCopies().map((c) => c.copy));
+    const under = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? under(join(dir, e.name)) : [join(dir, e.name)],
+      );
+    for (const dir of ['grafana', 'prometheus']) {
+      for (const file of under(join(chartDir(), 'files', dir))) {
+        assert.ok(copies.has(file), `${file} has no source: remove it`);
+      }
+    }
+  });
+});
+
+for (const variant of VARIANTS) {
+  const { yaml, manifests } = rendered.get(variant.name)!;
+  const pods = podTemplates(manifests);
+  const of = (kind: string) => manifests.filter((m) => m.kind === kind);
+
+  describe(`chart, ${variant.name} values`, () => {
+    it('passes helm lint --strict', () => {
+      assert.match(lintChart(variant), /1 chart\(s\) linted, 0 chart\(s\) failed/);
+    });
+
+    it('renders objects that are valid against the Kubernetes schemas (kubernetes-validate --strict)', () => {
+      // The monitoring CRDs' kinds are not Kubernetes' own; the tests below check them.
+      const core = manifests.filter((m) => !m.apiVersion.startsWith('monitoring.coreos.com/'));
+      const file = join(scratch, `${variant.name}.yaml`);
+      writeFileSync(file, core.map((m) => JSON.stringify(m)).join('\n---\n'));
+      const result = spawnSync(resolveChartTools().kubernetesValidate, ['--strict', file], {
+        encoding: 'utf8',
+      });
+      assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
+      assert.ok(core.length > 30, `only ${core.length} objects rendered`);
+    });
+
+    it('passes the security scanner (checkov): no failed check, every skip with a reason', () => {
+      const dir = mkdtempSync(join(scratch, 'checkov-'));
+      writeFileSync(join(dir, 'chart.yaml'), yaml);
+      const result = spawnSync(
+        resolveChartTools().checkov,
+        ['-d', dir, '--framework', 'kubernetes', '--compact', '-o', 'json'],
+        { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      );
+      const report = JSON.parse(result.stdout) as {
+        results: {
+          failed_checks: { check_id: string; resource: string }[];
+          skipped_checks: { check_id: string; check_result: { suppress_comment: string } }[];
+        };
+        summary: { passed: number };
+      };
+      assert.deepEqual(
+        report.results.failed_checks.map((c) => `${c.check_id} ${c.resource}`),
+        [],
+      );
+      assert.ok(report.summary.passed > 500, 'checkov ran its Kubernetes checks');
+      for (const skip of report.results.skipped_checks) {
+        assert.ok(
+          skip.check_result.suppress_comment.length > 20,
+          `${skip.check_id} skipped without a reason`,
+        );
+      }
+    });
+
+    it('pins every image and gives every container requests, limits, probes and a locked-down security context', () => {
+      for (const { owner, spec } of pods) {
+        const hook = owner.metadata.annotations?.['helm.sh/hook'] === 'test';
+        const writable = Object.values(owner.metadata.annotations ?? {}).some((a) =>
+          a.startsWith('CKV_K8S_22='),
+        );
+        assert.equal(
+          spec.securityContext?.runAsNonRoot,
+          true,
+          `${owner.metadata.name} runAsNonRoot`,
+        );
+        assert.equal(spec.securityContext?.seccompProfile?.type, 'RuntimeDefault');
+        for (const c of allContainers(spec)) {
+          const where = `${owner.kind} ${owner.metadata.name}, container ${c.name}`;
+          assert.match(c.image, /^[\w./-]+:[\w.-]+$/, `${where}: image with a tag`);
+          assert.doesNotMatch(c.image, /:latest$/, `${where}: pinned`);
+          for (const kind of ['requests', 'limits'] as const) {
+            assert.ok(c.resources?.[kind]?.cpu, `${where}: ${kind}.cpu`);
+            assert.ok(c.resources?.[kind]?.memory, `${where}: ${kind}.memory`);
+          }
+          if (!hook) {
+            assert.ok(c.livenessProbe, `${where}: liveness probe`);
+            assert.ok(c.readinessProbe, `${where}: readiness probe`);
+          }
+          const sc = c.securityContext;
+          assert.equal(sc?.allowPrivilegeEscalation, false, `${where}: no privilege escalation`);
+          assert.deepEqual(sc?.capabilities?.drop, ['ALL'], `${where}: capabilities dropped`);
+          assert.equal(sc?.capabilities?.add, undefined, `${where}: no capability added`);
+          assert.equal(sc?.runAsNonRoot, true, `${where}: runAsNonRoot`);
+          assert.equal(sc?.seccompProfile?.type, 'RuntimeDefault', `${where}: seccomp`);
+          // Only a workload that says why (a checkov skip with its reason) writes to its root.
+          assert.equal(sc?.readOnlyRootFilesystem, !writable, `${where}: read-only root`);
+        }
+      }
+    });
+
+    it('keeps all requests together within 3 CPU and 4 GiB', () => {
+      let cpu = 0;
+      let memory = 0;
+      for (const { owner, spec } of pods) {
+        if (owner.metadata.annotations?.['helm.sh/hook']) continue;
+        const replicas = (owner.spec as { replicas?: number } | undefined)?.replicas ?? 1;
+        for (const c of allContainers(spec)) {
+          cpu += replicas * cpuCores(c.resources!.requests!.cpu!);
+          memory += replicas * memoryBytes(c.resources!.requests!.memory!);
+        }
+      }
+      assert.ok(cpu <= CPU_BUDGET, `requests ${cpu} CPU > ${CPU_BUDGET}`);
+      assert.ok(memory <= MEMORY_BUDGET, `requests ${memory / 2 ** 30} GiB > 4 GiB`);
+    });
+
+    it('renders every ConfigMap, Secret and ServiceAccount a pod references', () => {
+      for (const { owner, spec } of pods) {
+        const where = `${owner.kind} ${owner.metadata.name}`;
+        for (const v of spec.volumes ?? []) {
+          if (v.configMap)
+            assert.ok(
+              named(manifests, 'ConfigMap', v.configMap.name),
+              `${where}: ConfigMap ${v.configMap.name}`,
+            );
+          if (v.secret)
+            assert.ok(
+              named(manifests, 'Secret', v.secret.secretName),
+              `${where}: Secret ${v.secret.secretName}`,
+            );
+        }
+        for (const c of allContainers(spec)) {
+          for (const e of c.env ?? []) {
+            const secret = e.valueFrom?.secretKeyRef;
+            if (secret) {
+              assert.ok(
+                dataOf(named(manifests, 'Secret', secret.name))[secret.key],
+                `${where}: Secret ${secret.name} key ${secret.key}`,
+              );
+            }
+            const config = e.valueFrom?.configMapKeyRef;
+            if (config)
+              assert.ok(
+                named(manifests, 'ConfigMap', config.name),
+                `${where}: ConfigMap ${config.name}`,
+              );
+          }
+          for (const e of c.envFrom ?? []) {
+            if (e.secretRef)
+              assert.ok(
+                named(manifests, 'Secret', e.secretRef.name),
+                `${where}: Secret ${e.secretRef.name}`,
+              );
+            if (e.configMapRef)
+              assert.ok(
+                named(manifests, 'ConfigMap', e.configMapRef.name),
+                `${where}: ConfigMap ${e.configMapRef.name}`,
+              );
+          }
+        }
+        if (spec.serviceAccountName) {
+          assert.ok(
+            named(manifests, 'ServiceAccount', spec.serviceAccountName),
+            `${where}: ServiceAccount`,
+          );
+        }
+      }
+    });
+
+    it('has every Service select some pod, on a port the pod declares', () => {
+      for (const service of of('Service')) {
+        const spec = service.spec as {
+          selector: Record<string, string>;
+          ports: { name: string; targetPort: string | number }[];
+        };
+        const target = pods.find((p) => selects(spec.selector, p.labels));
+        if (spec.selector['faultline.dev/role']) {
+          // The primary's Service: control puts the role label on the pod at run time.
+          const rest = Object.fromEntries(
+            Object.entries(spec.selector).filter(([k]) => k !== 'faultline.dev/role'),
+          );
+          assert.ok(
+            pods.some((p) => selects(rest, p.labels)),
+            `${service.metadata.name} selects no pod`,
+          );
+          continue;
+        }
+        assert.ok(target, `${service.metadata.name} selects no pod`);
+        const declared = target.spec.containers.flatMap(
+          (c) => (c as { ports?: { name?: string; containerPort: number }[] }).ports ?? [],
+        );
+        for (const port of spec.ports) {
+          assert.ok(
+            declared.some((d) => d.name === port.targetPort || d.containerPort === port.targetPort),
+            `${service.metadata.name}: target port ${port.targetPort} is not one of the pod's`,
+          );
+        }
+      }
+    });
+
+    it('gives control a namespaced Role on pods only (get, list, delete, patch)', () => {
+      const roles = of('Role');
+      assert.equal(roles.length, 1);
+      assert.deepEqual((roles[0] as unknown as { rules: unknown }).rules, [
+        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'delete', 'patch'] },
+      ]);
+      assert.equal(of('ClusterRole').length, 0);
+      const control = pods.find((p) => p.labels[COMPONENT_LABEL] === 'control')!;
+      assert.equal(control.spec.serviceAccountName, roles[0]!.metadata.name);
+      for (const { owner, spec } of pods) {
+        if (spec !== control.spec) {
+          assert.equal(
+            spec.automountServiceAccountToken,
+            false,
+            `${owner.metadata.name} mounts no token`,
+          );
+        }
+      }
+    });
+
+    it('generates its secrets at install (nothing secret in values)', () => {
+      const values = readFileSync(join(chartDir(), 'values.yaml'), 'utf8');
+      assert.doesNotMatch(values, /password|token|secret/i);
+      const again = renderChart(variant).manifests;
+      for (const secret of of('Secret')) {
+        const data = dataOf(secret);
+        const other = dataOf(named(again, 'Secret', secret.metadata.name));
+        for (const [key, value] of Object.entries(data)) {
+          assert.ok(
+            Buffer.from(value, 'base64').length >= 32,
+            `${secret.metadata.name}.${key} is long`,
+          );
+          assert.notEqual(
+            other[key],
+            value,
+            `${secret.metadata.name}.${key} is generated, not fixed`,
+          );
+        }
+      }
+    });
+
+    it("runs Toxiproxy with exactly the topology's links", () => {
+      const config = { data: dataOf(named(manifests, 'ConfigMap', 'faultline-toxiproxy')) };
+      const proxies = JSON.parse(config.data['proxies.json']!) as {
+        name: string;
+        listen: string;
+      }[];
+      const expected = expectedLinks(variant.name);
+      assert.deepEqual(
+        proxies.map((p) => [p.name, p.listen]).sort(),
+        expected.map((l) => [l.name, `0.0.0.0:${l.port}`]).sort(),
+      );
+    });
+
+    it('denies all traffic by default and allows exactly the links and connections of the topology', () => {
+      const policies = of('NetworkPolicy') as (Manifest & { spec: PolicySpec })[];
+      const deny = policies.find((p) => p.metadata.name === 'faultline-default-deny');
+      assert.ok(deny, 'a default deny policy');
+      assert.deepEqual(deny.spec.policyTypes, ['Ingress', 'Egress']);
+      assert.equal(deny.spec.ingress, undefined);
+      for (const { labels } of pods) assert.ok(selects(deny.spec.podSelector.matchLabels, labels));
+
+      const deployed = new Set(pods.map((p) => p.labels[COMPONENT_LABEL]!));
+      const allowed = allowedTraffic(variant.name, manifests, deployed);
+      const seen = new Set<string>();
+      for (const policy of policies.filter((p) => p !== deny)) {
+        const self = policy.spec.podSelector.matchLabels[COMPONENT_LABEL]!;
+        assert.deepEqual(policy.spec.policyTypes, ['Ingress', 'Egress']);
+        for (const rule of policy.spec.ingress ?? []) {
+          for (const from of rule.from) {
+            for (const { port } of rule.ports) {
+              const edge = from.podSelector
+                ? `${from.podSelector.matchLabels[COMPONENT_LABEL]}->${self}:${port}`
+                : `monitoring->${self}:${port}`;
+              assert.ok(
+                allowed.has(edge),
+                `${policy.metadata.name} allows ${edge}, not in the topology`,
+              );
+              seen.add(`in ${edge}`);
+            }
+          }
+        }
+        for (const rule of policy.spec.egress ?? []) {
+          for (const { port } of rule.ports) {
+            const edge = rule.to
+              ? `${self}->${rule.to[0]!.podSelector!.matchLabels[COMPONENT_LABEL]}:${port}`
+              : `${self}->kubernetes-api:${port}`;
+            assert.ok(
+              allowed.has(edge),
+              `${policy.metadata.name} allows ${edge}, not in the topology`,
+            );
+            seen.add(`out ${edge}`);
+          }
+        }
+      }
+      for (const edge of allowed) {
+        if (!edge.startsWith('monitoring->') && !edge.includes('kubernetes-api')) {
+          assert.ok(seen.has(`in ${edge}`), `nothing lets ${edge} in`);
+        }
+        if (!edge.startsWith('monitoring->'))
+          assert.ok(seen.has(`out ${edge}`), `nothing lets ${edge} out`);
+      }
+    });
+
+    it('sets each app exactly the variables its validated configuration declares, and every one it requires', () => {
+      const image = /^faultline:/;
+      const apps = pods.filter(
+        (p) => p.owner.kind === 'Deployment' && image.test(p.spec.containers[0]!.image),
+      );
+      assert.equal(apps.length, variant.name === 'no-workload' ? 5 : 6);
+      for (const { owner, spec } of apps) {
+        const [container] = spec.containers;
+        const app = container!.args![0]!;
+        const config = APP_ENVIRONMENTS[app];
+        assert.ok(config, `${owner.metadata.name} runs unknown app ${app}`);
+        const set = new Set(container!.env!.map((e) => e.name));
+        const declared = new Set([
+          ...declaredVariables(ServiceEnvironment).all,
+          ...declaredVariables(config).all,
+          ...TELEMETRY_ENV,
+        ]);
+        const required = [
+          ...declaredVariables(ServiceEnvironment).required,
+          ...declaredVariables(config).required,
+        ];
+        assert.deepEqual(
+          [...set].filter((v) => !declared.has(v)),
+          [],
+          `${owner.metadata.name} sets undeclared variables`,
+        );
+        assert.deepEqual(
+          required.filter((v) => !set.has(v)),
+          [],
+          `${owner.metadata.name} misses required variables`,
+        );
+        // …and what the local topology gives the same node (README, "Services").
+        const local = localEnvironment(
+          container!.env!.find((e) => e.name === 'FAULTLINE_NODE')!.value!,
+        );
+        assert.deepEqual(
+          local.filter((v) => !set.has(v)),
+          [],
+          `${owner.metadata.name} lacks what the local topology sets`,
+        );
+      }
+    });
+  });
+}
+
+describe('chart, bring-your-own monitoring', () => {
+  const byo = rendered.get('bring-your-own-monitoring')!.manifests;
+  const standard = rendered.get('default')!.manifests;
+
+  it('runs no Prometheus, Grafana or Tempo of its own', () => {
+    for (const component of ['prometheus', 'grafana', 'tempo']) {
+      assert.equal(
+        podTemplates(byo).filter((p) => p.labels[COMPONENT_LABEL] === component).length,
+        0,
+        component,
+      );
+    }
+  });
+
+  it('emits a ServiceMonitor for every Service our Prometheus would scrape, matching it', () => {
+    const monitors = byo.filter((m) => m.kind === 'ServiceMonitor');
+    const services = byo.filter((m) => m.kind === 'Service');
+    const nodes = monitors.map((m) => {
+      const spec = m.spec as {
+        selector: { matchLabels: Record<string, string> };
+        endpoints: {
+          port: string;
+          relabelings?: { replacement?: string; targetLabel?: string }[];
+        }[];
+      };
+      const service = services.find((s) =>
+        selects(spec.selector.matchLabels, s.metadata.labels ?? {}),
+      );
+      assert.ok(service, `${m.metadata.name} selects no Service`);
+      const ports = (service.spec as { ports: { name: string }[] }).ports.map((p) => p.name);
+      assert.ok(
+        ports.includes(spec.endpoints[0]!.port),
+        `${m.metadata.name}: port ${spec.endpoints[0]!.port}`,
+      );
+      assert.equal(m.metadata.labels?.release, 'kube-prometheus-stack');
+      return spec.endpoints[0]!.relabelings?.find((r) => r.targetLabel === 'node')?.replacement;
+    });
+    const config = { data: dataOf(named(standard, 'ConfigMap', 'faultline-prometheus')) };
+    const jobs = [...config.data['prometheus.yml']!.matchAll(/job_name: "?([\w-]+)"?/g)].map(
+      (m) => m[1],
+    );
+    assert.deepEqual(nodes.sort(), jobs.filter((j) => j !== 'prometheus').sort());
+    assert.equal(byo.filter((m) => m.kind === 'PrometheusRule').length, 1);
+  });
+
+  it('emits every dashboard as a ConfigMap labelled grafana_dashboard="1", identical to grafana/dashboards', () => {
+    const dashboards = byo.filter(
+      (m) => m.kind === 'ConfigMap' && m.metadata.labels?.grafana_dashboard === '1',
+    ) as (Manifest & { data: Record<string, string> })[];
+    const sources = chartCopies().filter((c) => c.source.includes('/grafana/dashboards/'));
+    assert.equal(dashboards.length, sources.length);
+    for (const { source } of sources) {
+      const content = readFileSync(source, 'utf8');
+      assert.ok(
+        dashboards.some((d) => Object.values(d.data).includes(content)),
+        `${source} is not emitted as it is`,
+      );
+    }
+  });
+
+  it('lets the monitoring namespace scrape the apps, and emits no ServiceMonitor without the CRDs', () => {
+    const policies = byo.filter((m) => m.kind === 'NetworkPolicy');
+    assert.ok(JSON.stringify(policies).includes('"kubernetes.io/metadata.name":"monitoring"'));
+    const withoutCrds = renderChart({ ...VARIANTS[1]!, apiVersions: [] }).manifests;
+    assert.equal(
+      withoutCrds.filter((m) => m.apiVersion.startsWith('monitoring.coreos.com/')).length,
+      0,
+    );
+  });
+});
+
+describe('chart, values schema', () => {
+  for (const [set, message] of [
+    ['postgres.standbys=0', /standbys/],
+    ['image.tag=latest', /tag/],
+    ['catalog.ordering=lamport', /ordering/],
+    ['workload.backgroundRate=-1', /backgroundRate/],
+    ['postgres.storage=lots', /storage/],
+    ['nonsense=1', /nonsense|additional/i],
+  ] as const) {
+    it(`rejects ${set}`, () => {
+      const result = spawnSync(
+        resolveChartTools().helm,
+        ['template', 'faultline', chartDir(), '--kube-version', KUBERNETES_VERSION, '--set', set],
+        { encoding: 'utf8' },
+      );
+      assert.notEqual(result.status, 0);
+      assert.match(result.stderr, message);
+    });
+  }
+
+  it('NOTES.txt names the port-forwards and the first drill', () => {
+    const notes = renderNotes(VARIANTS[0]!);
+    assert.match(notes, /port-forward svc\/faultline-control 8080:8080/);
+    assert.match(notes, /port-forward svc\/faultline-grafana 3000:3000/);
+    assert.match(notes, /faultline drill partition pg-primary/);
+    assert.match(notes, /helm test faultline/);
+    assert.doesNotMatch(renderNotes(VARIANTS[1]!), /svc\/faultline-grafana/);
+  });
+});
+
+interface PolicyPeer {
+  podSelector?: { matchLabels: Record<string, string> };
+  namespaceSelector?: { matchLabels: Record<string, string> };
+}
+
+interface PolicySpec {
+  podSelector: { matchLabels: Record<string, string> };
+  policyTypes: string[];
+  ingress?: { from: PolicyPeer[]; ports: { port: number }[] }[];
+  egress?: { to?: PolicyPeer[]; ports: { port: number }[] }[];
+}
+
+/** The links of a variant: the model's, plus the standbys beyond its two. */
+function expectedLinks(variant: string) {
+  const topology = chartTopology();
+  const links: {
+    name: string;
+    client: string;
+    server: string;
+    port: number;
+    dedicatedListener?: boolean;
+  }[] = [...topology.links];
+  if (variant === 'more-standbys') {
+    links.push({
+      name: 'pg-replica-3->pg-primary',
+      client: 'pg-replica-3',
+      server: 'pg-primary',
+      port: topology.extraStandbyLinkPortBase + 3,
+    });
+  }
+  return links.filter((l) => !(variant === 'no-workload' && l.client === 'workload'));
+}
+
+/**
+ * Every flow the topology table allows, as `client->server:port` between components:
+ * each link twice (client to Toxiproxy, Toxiproxy to the server), each direct connection
+ * between components this variant deploys, DNS aside. Ports come from the rendered Services.
+ */
+function allowedTraffic(
+  variant: string,
+  manifests: Manifest[],
+  deployed: Set<string>,
+): Set<string> {
+  const portOf = (component: string, name: string): number => {
+    if (component === 'kubernetes-api') return 443;
+    for (const s of manifests.filter(
+      (m) => m.kind === 'Service' && m.metadata.labels?.[COMPONENT_LABEL] === component,
+    )) {
+      const port = (s.spec as { ports: { name: string; port: number }[] }).ports.find(
+        (p) => p.name === name,
+      );
+      if (port) return port.port;
+    }
+    throw new Error(`no Service of ${component} has a port ${name}`);
+  };
+  const componentOf = (node: string) =>
+    chartNode({ name: node, kind: 'app', role: 'service' }).component;
+  const allowed = new Set<string>();
+  for (const link of expectedLinks(variant)) {
+    const server = componentOf(link.server);
+    allowed.add(`${componentOf(link.client)}->toxiproxy:${link.port}`);
+    allowed.add(`toxiproxy->${server}:${portOf(server, link.dedicatedListener ? 'link' : server)}`);
+  }
+  const prometheusOwn = deployed.has('prometheus');
+  for (const c of chartTopology().connections) {
+    if (c.server === 'kubernetes-api' && deployed.has(c.client)) {
+      allowed.add(`${c.client}->kubernetes-api:443`);
+      allowed.add(`${c.client}->kubernetes-api:6443`);
+    } else if (deployed.has(c.client) && deployed.has(c.server)) {
+      allowed.add(`${c.client}->${c.server}:${portOf(c.server, c.port)}`);
+    } else if (c.client === 'prometheus' && !prometheusOwn && deployed.has(c.server)) {
+      allowed.add(`monitoring->${c.server}:${portOf(c.server, c.port)}`);
+    }
+  }
+  return allowed;
+}
+
+/** The variables a configuration class declares, and those without a default it requires. */
+function declaredVariables(config: new () => object): { all: string[]; required: string[] } {
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(config, '', true, false);
+  const all = [...new Set(metadata.map((m) => m.propertyName))];
+  const optional = new Set(
+    metadata.filter((m) => m.type === 'conditionalValidation').map((m) => m.propertyName),
+  );
+  const defaults = new config() as Record<string, unknown>;
+  return { all, required: all.filter((v) => !optional.has(v) && defaults[v] === undefined) };
+}
+
+/** The variable names the local topology gives a node. */
+function localEnvironment(node: string): string[] {
+  const spec = [...SERVICES, CONTROL_SERVICE, WORKLOAD_SERVICE].find((s) => s.node === node);
+  assert.ok(spec, `the local topology has no service node ${node}`);
+  const ctx: ServiceEnvContext = {
+    linkPort: () => 1,
+    adminToken: 'token',
+    catalogOrdering: 'wall',
+    stateFile: '/state/state.json',
+    serviceUrl: (n) => `http://127.0.0.1/${n}`,
+    workloadRate: 0,
+  };
+  return Object.keys(spec.env(ctx));
+}
