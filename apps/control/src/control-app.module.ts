@@ -4,7 +4,6 @@ import { TelemetryModule } from '@faultline/telemetry';
 import { ControlConfigModule } from './config/control-config.module';
 import { DrillsModule } from './drills/drills.module';
 import { ObserverModule } from './observer/observer.module';
-import { ReportsModule } from './reports/reports.module';
 import { RunsModule } from './runs/runs.module';
 import { TopologyApiModule } from './topology/topology-api.module';
 
@@ -17,7 +16,6 @@ import { TopologyApiModule } from './topology/topology-api.module';
     DrillsModule,
     TopologyApiModule,
     ObserverModule,
-    ReportsModule,
     RunsModule,
   ],
 })

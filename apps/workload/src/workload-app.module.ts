@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TelemetryModule } from '@faultline/telemetry';
 import { WorkloadConfigModule } from './config/workload-config.module';
 import { LiveModule } from './live/live.module';
+import { ReportsModule } from './reports/reports.module';
 import { RunsModule } from './runs/runs.module';
 
 @Module({
@@ -9,6 +10,7 @@ import { RunsModule } from './runs/runs.module';
     WorkloadConfigModule,
     TelemetryModule.forRoot({ service: 'workload' }),
     RunsModule,
+    ReportsModule,
     LiveModule,
   ],
 })

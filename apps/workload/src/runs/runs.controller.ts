@@ -15,7 +15,7 @@ const view = (run: ScenarioRun) => ({
   ...(run.report ? { verdict: run.report.verdict, report: run.report } : {}),
 });
 
-/** Scenario runs: started here, followed by polling, their reports written for control to serve. */
+/** Scenario runs: started here, followed by polling; their reports are served by /reports. */
 @ApiTags('runs')
 @ApiBearerAuth()
 @UseGuards(AdminTokenGuard)

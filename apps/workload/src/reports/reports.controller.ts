@@ -1,14 +1,14 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '@faultline/service';
-import { ReportsService } from './reports.service';
+import { ReportStore } from './report-store';
 
 @ApiTags('reports')
 @ApiBearerAuth()
 @UseGuards(AdminTokenGuard)
 @Controller('reports')
 export class ReportsController {
-  constructor(private readonly reports: ReportsService) {}
+  constructor(private readonly reports: ReportStore) {}
 
   @Get()
   list() {

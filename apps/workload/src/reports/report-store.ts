@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { TopologySource } from '../topology/topology-source';
+import { WorkloadEnvironment } from '../config/workload-environment';
 
 export interface ReportSummary {
   id: string;
@@ -11,13 +11,13 @@ export interface ReportSummary {
   endedAt: string;
 }
 
-/** Scenario reports, as the workload writes them into the state directory's reports/. */
+/** The scenario reports this workload wrote into FAULTLINE_REPORTS_DIR (see report.ts). */
 @Injectable()
-export class ReportsService {
-  constructor(private readonly topology: TopologySource) {}
+export class ReportStore {
+  constructor(private readonly env: WorkloadEnvironment) {}
 
   private get dir(): string {
-    return join(dirname(this.topology.stateFile), 'reports');
+    return this.env.FAULTLINE_REPORTS_DIR;
   }
 
   list(): ReportSummary[] {

@@ -1,0 +1,26 @@
+import { Controller, Get, Param, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AdminTokenGuard } from '@faultline/service';
+import { WorkloadClient } from './workload-client';
+
+/**
+ * The scenario reports, from the workload that wrote them (in Kubernetes its files are
+ * in its own pod, so control cannot read them from disk).
+ */
+@ApiTags('reports')
+@ApiBearerAuth()
+@UseGuards(AdminTokenGuard)
+@Controller('reports')
+export class ReportsController {
+  constructor(private readonly workload: WorkloadClient) {}
+
+  @Get()
+  list() {
+    return this.workload.forward('GET', '/reports');
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string) {
+    return this.workload.forward('GET', `/reports/${encodeURIComponent(id)}`);
+  }
+}
