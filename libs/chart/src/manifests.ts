@@ -95,3 +95,26 @@ export function memoryBytes(quantity: string): number {
 /** A ConfigMap's or Secret's data (empty when there is none). */
 export const dataOf = (manifest: Manifest | undefined): Record<string, string> =>
   (manifest?.data ?? {}) as Record<string, string>;
+
+/** Every ConfigMap, Secret (with the key, when one is named) and ServiceAccount a pod uses. */
+export function referencedObjects(spec: PodSpec): { kind: string; name: string; key?: string }[] {
+  return [
+    ...(spec.volumes ?? []).flatMap((v) => [
+      ...(v.configMap ? [{ kind: 'ConfigMap', name: v.configMap.name }] : []),
+      ...(v.secret ? [{ kind: 'Secret', name: v.secret.secretName }] : []),
+    ]),
+    ...allContainers(spec).flatMap((c) => [
+      ...(c.env ?? []).flatMap(({ valueFrom }) => [
+        ...(valueFrom?.secretKeyRef ? [{ kind: 'Secret', ...valueFrom.secretKeyRef }] : []),
+        ...(valueFrom?.configMapKeyRef
+          ? [{ kind: 'ConfigMap', ...valueFrom.configMapKeyRef }]
+          : []),
+      ]),
+      ...(c.envFrom ?? []).flatMap((e) => [
+        ...(e.secretRef ? [{ kind: 'Secret', name: e.secretRef.name }] : []),
+        ...(e.configMapRef ? [{ kind: 'ConfigMap', name: e.configMapRef.name }] : []),
+      ]),
+    ]),
+    ...(spec.serviceAccountName ? [{ kind: 'ServiceAccount', name: spec.serviceAccountName }] : []),
+  ];
+}

@@ -32,6 +32,7 @@ import {
   memoryBytes,
   named,
   podTemplates,
+  referencedObjects,
   renderChart,
   renderNotes,
   resolveChartTools,
@@ -190,53 +191,11 @@ for (const variant of VARIANTS) {
 
     it('renders every ConfigMap, Secret and ServiceAccount a pod references', () => {
       for (const { owner, spec } of pods) {
-        const where = `${owner.kind} ${owner.metadata.name}`;
-        for (const v of spec.volumes ?? []) {
-          if (v.configMap)
-            assert.ok(
-              named(manifests, 'ConfigMap', v.configMap.name),
-              `${where}: ConfigMap ${v.configMap.name}`,
-            );
-          if (v.secret)
-            assert.ok(
-              named(manifests, 'Secret', v.secret.secretName),
-              `${where}: Secret ${v.secret.secretName}`,
-            );
-        }
-        for (const c of allContainers(spec)) {
-          for (const e of c.env ?? []) {
-            const secret = e.valueFrom?.secretKeyRef;
-            if (secret) {
-              assert.ok(
-                dataOf(named(manifests, 'Secret', secret.name))[secret.key],
-                `${where}: Secret ${secret.name} key ${secret.key}`,
-              );
-            }
-            const config = e.valueFrom?.configMapKeyRef;
-            if (config)
-              assert.ok(
-                named(manifests, 'ConfigMap', config.name),
-                `${where}: ConfigMap ${config.name}`,
-              );
-          }
-          for (const e of c.envFrom ?? []) {
-            if (e.secretRef)
-              assert.ok(
-                named(manifests, 'Secret', e.secretRef.name),
-                `${where}: Secret ${e.secretRef.name}`,
-              );
-            if (e.configMapRef)
-              assert.ok(
-                named(manifests, 'ConfigMap', e.configMapRef.name),
-                `${where}: ConfigMap ${e.configMapRef.name}`,
-              );
-          }
-        }
-        if (spec.serviceAccountName) {
-          assert.ok(
-            named(manifests, 'ServiceAccount', spec.serviceAccountName),
-            `${where}: ServiceAccount`,
-          );
+        for (const { kind, name, key } of referencedObjects(spec)) {
+          const found = named(manifests, kind, name);
+          const where = `${owner.kind} ${owner.metadata.name}: ${kind} ${name}`;
+          assert.ok(found, `${where} is not rendered`);
+          if (key) assert.ok(key in dataOf(found), `${where} has no key ${key}`);
         }
       }
     });
