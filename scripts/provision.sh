@@ -29,6 +29,7 @@ declare -A wanted=(
   [/usr/bin/java]=openjdk-17-jre-headless
   [/usr/bin/mvn]=maven
   [/usr/bin/curl]=curl
+  [/usr/bin/shellcheck]=shellcheck
 )
 missing=()
 for path in "${!wanted[@]}"; do
@@ -106,15 +107,16 @@ fi
 # --- The chart's schema validator and security scanner (Python) -----------------
 chart_checks="$cache/chart-checks"
 requirements="$root/tools/chart-checks/requirements.txt"
-if ! cmp -s "$requirements" "$chart_checks/requirements.txt" 2>/dev/null; then
+constraints="$root/tools/chart-checks/constraints.txt"
+if ! cat "$requirements" "$constraints" | cmp -s - "$chart_checks/installed.txt" 2>/dev/null; then
   command -v python3 >/dev/null || fail "Python 3 is needed for the chart checks; run: sudo apt-get install -y python3-venv"
   say "installing the chart checks into $chart_checks (kubernetes-validate, checkov; a few minutes)"
   rm -rf "$chart_checks"
   python3 -m venv "$chart_checks" ||
     fail "could not create a Python virtualenv; run: sudo apt-get install -y python3-venv"
-  "$chart_checks/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" ||
+  "$chart_checks/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" -c "$constraints" ||
     fail "pip could not install $requirements; see the output above"
-  cp "$requirements" "$chart_checks/requirements.txt"
+  cat "$requirements" "$constraints" >"$chart_checks/installed.txt"
 fi
 
 cat >"$cache/toolchain.json" <<JSON

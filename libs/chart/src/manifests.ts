@@ -22,6 +22,7 @@ export interface SecurityContext {
 export interface Container {
   name: string;
   image: string;
+  command?: string[];
   args?: string[];
   env?: {
     name: string;

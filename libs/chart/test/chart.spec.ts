@@ -8,6 +8,7 @@ import { getMetadataStorage } from 'class-validator';
 import { ServiceEnvironment } from '@faultline/service';
 import {
   CONTROL_SERVICE,
+  repoRoot,
   SERVICES,
   WORKLOAD_SERVICE,
   type ServiceEnvContext,
@@ -448,6 +449,60 @@ describe('chart, bring-your-own monitoring', () => {
       withoutCrds.filter((m) => m.apiVersion.startsWith('monitoring.coreos.com/')).length,
       0,
     );
+  });
+});
+
+describe('chart, what its pods run', () => {
+  const { manifests } = rendered.get('default')!;
+
+  it('the shell scripts it runs pass shellcheck (and so do k8s/up.sh and down.sh)', () => {
+    const scripts: { where: string; text: string }[] = [];
+    for (const m of manifests.filter((x) => x.kind === 'ConfigMap')) {
+      for (const [key, text] of Object.entries(dataOf(m))) {
+        if (key.endsWith('.sh')) scripts.push({ where: `${m.metadata.name}/${key}`, text });
+      }
+    }
+    for (const { owner, spec } of podTemplates(manifests)) {
+      for (const c of allContainers(spec)) {
+        const [shell, flag, text] = c.command ?? [];
+        if (/^(ba)?sh$/.test(shell ?? '') && flag === '-c') {
+          scripts.push({
+            where: `${owner.metadata.name}/${c.name}`,
+            text: `#!/bin/${shell}\n${text}`,
+          });
+        }
+      }
+    }
+    for (const file of ['up.sh', 'down.sh']) {
+      scripts.push({
+        where: `k8s/${file}`,
+        text: readFileSync(join(repoRoot(), 'k8s', file), 'utf8'),
+      });
+    }
+    assert.ok(scripts.length >= 5, `only ${scripts.length} scripts found`);
+    for (const { where, text } of scripts) {
+      const file = join(scratch, where.replace(/\//g, '_'));
+      writeFileSync(file, text);
+      const result = spawnSync('shellcheck', ['--external-sources', file], { encoding: 'utf8' });
+      assert.equal(result.status, 0, `${where}:\n${result.stdout}${result.stderr}`);
+    }
+  });
+
+  it("Prometheus's configuration, with the project's rules, passes promtool check config", () => {
+    const dir = mkdtempSync(join(scratch, 'prometheus-'));
+    const rules = dataOf(named(manifests, 'ConfigMap', 'faultline-prometheus-rules'));
+    writeFileSync(join(dir, 'faultline.rules.yml'), rules['faultline.rules.yml']!);
+    const config = dataOf(named(manifests, 'ConfigMap', 'faultline-prometheus'))['prometheus.yml']!;
+    assert.match(config, /\/etc\/prometheus\/rules\/faultline\.rules\.yml/);
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      config.replace('/etc/prometheus/rules/faultline.rules.yml', join(dir, 'faultline.rules.yml')),
+    );
+    const result = spawnSync('promtool', ['check', 'config', join(dir, 'prometheus.yml')], {
+      encoding: 'utf8',
+    });
+    assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
+    assert.match(result.stdout, /SUCCESS: 1 rule files found/);
   });
 });
 
