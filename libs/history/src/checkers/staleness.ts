@@ -30,6 +30,13 @@ function skuOf(pair: Pair): string | undefined {
   return text(record(pair.completion?.value)?.sku) ?? text(record(pair.invoke.value)?.sku);
 }
 
+/** The sku a catalog operation names and the version it saw; undefined when either is missing. */
+function observed(pair: Pair, completion: Op): { sku: string; version: number } | undefined {
+  const sku = skuOf(pair);
+  const version = finiteNumber(record(completion.value)?.version);
+  return sku === undefined || version === undefined ? undefined : { sku, version };
+}
+
 /** Nearest-rank percentile of sorted values. */
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -76,12 +83,12 @@ export function checkStaleness(history: History, options: StalenessOptions = {})
           unavailable.writes++;
           break;
         }
-        const sku = skuOf(pair);
-        const version = finiteNumber(record(completion.value)?.version);
-        if (sku === undefined || version === undefined) {
+        const seen = observed(pair, completion);
+        if (!seen) {
           malformed++;
           break;
         }
+        const { sku, version } = seen;
         const list = writes.get(sku) ?? [];
         list.push({ version, pair, completion });
         writes.set(sku, list);
@@ -94,12 +101,12 @@ export function checkStaleness(history: History, options: StalenessOptions = {})
           unavailable[final ? 'final-reads' : 'reads']++;
           break;
         }
-        const sku = skuOf(pair);
-        const version = finiteNumber(record(completion.value)?.version);
-        if (sku === undefined || version === undefined) {
+        const seen = observed(pair, completion);
+        if (!seen) {
           malformed++;
           break;
         }
+        const { sku, version } = seen;
         const consistency = text(record(invoke.value)?.consistency) ?? 'eventual';
         const node = completion.node ?? 'unknown';
         (final ? finalReads : reads).push({ sku, version, consistency, node, pair, completion });
