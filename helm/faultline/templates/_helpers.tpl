@@ -153,6 +153,22 @@ seccompProfile:
 {{- required (printf "no link %s in the topology" .name) $port -}}
 {{- end -}}
 
+{{/*
+The link port of each replica of a StatefulSet to its primary, by ordinal, as shell
+assignments: (dict "ctx" $ "component" "postgres" "primary" "pg-primary").
+*/}}
+{{- define "faultline.replicaLinkPorts" -}}
+{{- $t := include "faultline.expandedTopology" .ctx | fromJson -}}
+{{- range $t.links -}}
+{{- if eq .server $.primary -}}
+{{- $client := include "faultline.node" (dict "ctx" $.ctx "name" .client) | fromJson -}}
+{{- if eq $client.component $.component }}
+LINK_PORT_{{ $client.ordinal }}={{ .port }}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
 {{/* A node of the expanded topology by name. */}}
 {{- define "faultline.node" -}}
 {{- $t := include "faultline.expandedTopology" .ctx | fromJson -}}

@@ -5,18 +5,20 @@ import { chartTopology } from './chart-topology';
 
 export const chartDir = (): string => join(repoRoot(), 'helm', 'faultline');
 
+/** Every file below `dir`, at any depth. */
+export const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+
 /**
  * Files the chart carries as copies: Helm reads only files inside the chart, while
  * grafana/ and prometheus/ stay the source of truth for the local topology too.
  */
 export function chartCopies(): { source: string; copy: string }[] {
   const root = repoRoot();
-  const under = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-      entry.isDirectory() ? under(join(dir, entry.name)) : [join(dir, entry.name)],
-    );
   return [
-    ...under(join(root, 'grafana')),
+    ...filesUnder(join(root, 'grafana')),
     join(root, 'prometheus', 'rules', 'faultline.rules.yml'),
   ].map((source) => ({ source, copy: join(chartDir(), 'files', relative(root, source)) }));
 }

@@ -1,4 +1,11 @@
-import { LINKS, linkName, NODES, type NodeSpec } from '@faultline/topology';
+import {
+  LINKS,
+  linkName,
+  NODES,
+  type NodeSpec,
+  SENTINEL_MASTER_NAME,
+  SENTINEL_QUORUM,
+} from '@faultline/topology';
 
 /**
  * The topology as the Helm chart deploys it, generated from the same node and link
@@ -16,6 +23,8 @@ export interface ChartTopology {
   links: ChartLink[];
   /** Traffic that does not cross a link: no drill cuts it, a NetworkPolicy still allows it. */
   connections: ChartConnection[];
+  /** What the Sentinels watch the Redis primary as, and how many must agree it is down. */
+  sentinel: { masterName: string; quorum: number };
 }
 
 export interface ChartNode extends NodeSpec {
@@ -126,5 +135,6 @@ export function chartTopology(): ChartTopology {
       ...(link.dedicatedListener ? { dedicatedListener: true } : {}),
     })),
     connections: [...CONNECTIONS],
+    sentinel: { masterName: SENTINEL_MASTER_NAME, quorum: SENTINEL_QUORUM },
   };
 }

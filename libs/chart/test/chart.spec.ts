@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -28,6 +28,7 @@ import {
   dataOf,
   KUBERNETES_VERSION,
   expectedChartFiles,
+  filesUnder,
   lintChart,
   type Manifest,
   memoryBytes,
@@ -77,12 +78,8 @@ describe('the chart carries the project files it is built from', () => {
 
   it('has no stale copy of a file the project no longer has', () => {
     const copies = new Set(chartCopies().map((c) => c.copy));
-    const under = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-        e.isDirectory() ? under(join(dir, e.name)) : [join(dir, e.name)],
-      );
     for (const dir of ['grafana', 'prometheus']) {
-      for (const file of under(join(chartDir(), 'files', dir))) {
+      for (const file of filesUnder(join(chartDir(), 'files', dir))) {
         assert.ok(copies.has(file), `${file} has no source: remove it`);
       }
     }
