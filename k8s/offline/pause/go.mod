@@ -1,0 +1,3 @@
+module faultline.local/pause
+
+go 1.24.0
