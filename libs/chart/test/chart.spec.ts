@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -452,7 +452,7 @@ describe('chart, bring-your-own monitoring', () => {
 describe('chart, what its pods run', () => {
   const { manifests } = rendered.get('default')!;
 
-  it('the shell scripts it runs pass shellcheck (and so do k8s/up.sh and down.sh)', () => {
+  it('the shell scripts it runs pass shellcheck (and so do k8s/*.sh and k8s/offline/*.sh)', () => {
     const scripts: { where: string; text: string }[] = [];
     for (const m of manifests.filter((x) => x.kind === 'ConfigMap')) {
       for (const [key, text] of Object.entries(dataOf(m))) {
@@ -470,18 +470,25 @@ describe('chart, what its pods run', () => {
         }
       }
     }
-    for (const file of ['up.sh', 'down.sh']) {
-      scripts.push({
-        where: `k8s/${file}`,
-        text: readFileSync(join(repoRoot(), 'k8s', file), 'utf8'),
-      });
-    }
-    assert.ok(scripts.length >= 5, `only ${scripts.length} scripts found`);
+    assert.ok(scripts.length >= 3, `only ${scripts.length} scripts found`);
+    const shellcheck = (file: string) =>
+      spawnSync('shellcheck', ['--external-sources', file], { encoding: 'utf8', cwd: repoRoot() });
     for (const { where, text } of scripts) {
       const file = join(scratch, where.replace(/\//g, '_'));
       writeFileSync(file, text);
-      const result = spawnSync('shellcheck', ['--external-sources', file], { encoding: 'utf8' });
+      const result = shellcheck(file);
       assert.equal(result.status, 0, `${where}:\n${result.stdout}${result.stderr}`);
+    }
+    // The repository's own scripts, checked in place: they source their neighbours.
+    const own = ['k8s', join('k8s', 'offline')].flatMap((dir) =>
+      readdirSync(join(repoRoot(), dir))
+        .filter((f) => f.endsWith('.sh'))
+        .map((f) => join(dir, f)),
+    );
+    assert.ok(own.length >= 8, `only ${own.length} scripts in k8s/`);
+    for (const file of own) {
+      const result = shellcheck(file);
+      assert.equal(result.status, 0, `${file}:\n${result.stdout}${result.stderr}`);
     }
   });
 
