@@ -2,52 +2,12 @@
 // binaries and images, a pod of a locally built image serves through a Service that another
 // pod reaches by its DNS name, and `cluster.sh down` leaves nothing behind. Root only.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { eventually } from '@faultline/testing';
+import { cluster, described, kubectl, run, withOwnCluster } from './offline-cluster';
 
-const script = join(__dirname, '..', '..', '..', '..', 'k8s', 'offline', 'cluster.sh');
 const namespace = 'offline-cluster-test';
-
-interface ClusterDescription {
-  kubernetesVersion: string;
-  kubeconfig: string;
-  kubectl: string;
-  binDir: string;
-  state: string;
-  containerdRoot: string;
-  containerdState: string;
-  containerdSocket: string;
-  nodeName: string;
-  nodeIp: string;
-  podBridge: string;
-  images: Record<string, string>;
-}
-
-function run(command: string, args: string[], input?: string) {
-  const result = spawnSync(command, args, { encoding: 'utf8', input, maxBuffer: 64 << 20 });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function cluster(subcommand: string, progress = false): number | null {
-  if (progress) {
-    return spawnSync('bash', [script, subcommand], { stdio: 'inherit' }).status;
-  }
-  return run('bash', [script, subcommand]).status;
-}
-
-const described = JSON.parse(run('bash', [script, 'describe']).stdout) as ClusterDescription;
-
-function kubectl(args: string[], input?: string): string {
-  const result = run(described.kubectl, ['--kubeconfig', described.kubeconfig, ...args], input);
-  if (result.status !== 0) {
-    throw new Error(`kubectl ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-  }
-  return result.stdout;
-}
 
 /** Runs a shell command in a fresh pod of IMAGE to completion and returns its output. */
 async function runPod(
@@ -77,24 +37,7 @@ async function runPod(
 }
 
 describe('the offline cluster', () => {
-  before(() => {
-    assert.equal(
-      process.getuid?.(),
-      0,
-      'the offline cluster needs root (containerd, iptables, interfaces)',
-    );
-    assert.notEqual(
-      cluster('status'),
-      0,
-      'a cluster is already up; this test brings up its own: `npm run cluster -- down` first',
-    );
-    assert.equal(cluster('up', true), 0, 'cluster.sh up failed (its output is above)');
-  });
-
-  // A test that failed half-way still takes the cluster down.
-  after(() => {
-    if (existsSync(described.state)) cluster('down', true);
-  });
+  withOwnCluster();
 
   it('has a Ready node of the version it built', () => {
     const node = JSON.parse(kubectl(['get', 'node', described.nodeName, '-o', 'json'])) as {
