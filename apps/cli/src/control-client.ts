@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readState } from '@faultline/topology';
+import { parseDuration } from './duration';
 
 /** The control API could not be found or reached, or refused a request: one line for the user. */
 export class ControlApiError extends Error {
@@ -21,13 +23,28 @@ function errorMessage(text: string): string | undefined {
 
 const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
+/** fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, …) is its cause. */
+const causeCode = (err: unknown): string | undefined =>
+  (err as { cause?: { code?: string } }).cause?.code;
+
+/**
+ * Failures where the request never reached a server: trying again cannot apply it twice,
+ * even a POST. A reset or a timeout may come after the server acted, so they are final.
+ */
+const NEVER_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
 function unreachable(url: string, err: unknown): ControlApiError {
   if ((err as Error).name === 'TimeoutError') {
     return new ControlApiError(
       `the control API at ${url} did not answer within ${TIMEOUT_MS / 1000} s`,
     );
   }
-  // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, …) is its cause.
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   const reason =
     cause?.code === 'ECONNREFUSED'
@@ -40,6 +57,8 @@ export class ControlClient {
   constructor(
     readonly url: string,
     private readonly token: string,
+    /** How long to keep trying while the API cannot be connected to (FAULTLINE_CONNECT_WAIT). */
+    private readonly connectWaitMs = 0,
   ) {}
 
   /**
@@ -63,26 +82,42 @@ export class ControlClient {
     if (!token) {
       throw new ControlApiError(`no token for the control API at ${url}: set FAULTLINE_TOKEN`);
     }
+    const wait = env.FAULTLINE_CONNECT_WAIT || '0s';
+    const connectWaitMs = parseDuration(wait, 's');
+    if (connectWaitMs === undefined || connectWaitMs < 0) {
+      throw new ControlApiError(
+        `FAULTLINE_CONNECT_WAIT must be a duration such as 30s, not ${wait}`,
+      );
+    }
     // A trailing slash would double up with the request paths; a path prefix (an ingress) stays.
-    return new ControlClient(url.replace(/\/+$/, ''), token);
+    return new ControlClient(url.replace(/\/+$/, ''), token, connectWaitMs);
   }
 
   async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
     let response: Response;
     let text: string;
-    try {
-      response = await fetch(`${this.url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      text = await response.text();
-    } catch (err) {
-      throw unreachable(this.url, err);
+    const connectDeadline = Date.now() + this.connectWaitMs;
+    for (;;) {
+      try {
+        response = await fetch(`${this.url}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${this.token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(TIMEOUT_MS),
+        });
+        text = await response.text();
+        break;
+      } catch (err) {
+        // A pod that has just started may not be let through yet (NetworkPolicies take a
+        // moment to cover it), nor find the Service's name: the caller said how long to wait.
+        if (!NEVER_CONNECTED.has(causeCode(err) ?? '') || Date.now() >= connectDeadline) {
+          throw unreachable(this.url, err);
+        }
+        await sleep(500);
+      }
     }
     if (!response.ok) {
       const message = errorMessage(text) ?? (oneLine(text).slice(0, 200) || response.statusText);

@@ -56,7 +56,9 @@ environment:
   FAULTLINE_STATE_DIR      where the running topology is recorded (default ~/.local/state/faultline)
   FAULTLINE_CACHE_DIR      where provisioned Kafka and Toxiproxy live (default ~/.cache/faultline)
   FAULTLINE_URL            the control API, e.g. a port-forward (default: the local topology's)
-  FAULTLINE_TOKEN          its admin token (default: the local topology's)`;
+  FAULTLINE_TOKEN          its admin token (default: the local topology's)
+  FAULTLINE_CONNECT_WAIT   how long to keep trying while the control API cannot be connected to,
+                           e.g. 30s right after an install (default 0: fail at once)`;
 
 const OPTIONS = {
   detach: { type: 'boolean', default: false },

@@ -354,6 +354,38 @@ describe('faultline drill commands against the control API', () => {
     );
   });
 
+  it('with FAULTLINE_CONNECT_WAIT, a refused connection is tried again until the API answers, once', async () => {
+    const late = createServer((req, res) => {
+      lateRequests.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+    });
+    const lateRequests: string[] = [];
+    const port = await listening(late);
+    await new Promise((resolve) => late.close(resolve));
+    const run = faultline(
+      { ...env, FAULTLINE_URL: `http://127.0.0.1:${port}`, FAULTLINE_CONNECT_WAIT: '20s' },
+      'drills',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await new Promise<void>((resolve) => late.listen(port, '127.0.0.1', resolve));
+    try {
+      const done = await run;
+      assert.equal(done.code, 0, done.stderr);
+      assert.deepEqual(lateRequests, ['GET /drills']);
+    } finally {
+      await new Promise((resolve) => late.close(resolve));
+    }
+  });
+
+  it('a FAULTLINE_CONNECT_WAIT that is no duration is one line', async () => {
+    const run = await faultline({ ...env, FAULTLINE_CONNECT_WAIT: 'soon' }, 'drills');
+    assertOneLineError(
+      run,
+      1,
+      'faultline: FAULTLINE_CONNECT_WAIT must be a duration such as 30s, not soon',
+    );
+  });
+
   it('a refused connection is one line naming the URL', async () => {
     const closed = createServer();
     const port = await listening(closed);
