@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The offline single-node Kubernetes cluster: `up` (default), `down`, `status`, `env`.
 #   up      install what is missing (Debian packages, binaries, images: built once per machine,
-#           cached), then start containerd, etcd, the control plane, kubelet, kube-proxy, CoreDNS
-#           and local-path storage as supervised processes; wait for the node to be Ready.
+#           cached), then start containerd, etcd, the control plane, kubelet, kube-proxy,
+#           kube-router, CoreDNS and local-path storage as supervised processes; wait for the node
+#           to be Ready. On a running cluster: rebuild and import the images that changed.
 #   down    stop everything and remove every trace: processes, containers, mounts, cgroups,
 #           interfaces, iptables rules, state. The cache (binaries, images) stays.
 #   status  what runs, and whether the node is Ready. Exit 0 only when it is.
@@ -141,7 +142,7 @@ running() {
 print_usage() {
   cat <<USAGE
   export KUBECONFIG=$pki/admin.kubeconfig
-  export PATH=$bin_dir:\$PATH   # kubectl $KUBERNETES_VERSION
+  eval "\$(npm run -s cluster -- env)"   # KUBECONFIG; kubectl $KUBERNETES_VERSION and helm on PATH
   kubectl get pods -A
   helm install faultline helm/faultline -f k8s/offline/values.yaml -n faultline --create-namespace
   npm run cluster -- down       # stops it and removes every trace
@@ -151,7 +152,10 @@ USAGE
 cmd_up() {
   need_root
   if [[ -d $state ]] && running && node_ready; then
-    say "already up: node $node_name Ready"
+    # Images built from the repository (the apps') change with it: bring them in.
+    bash "$offline/build-images.sh"
+    import_images
+    say "already up: node $node_name Ready (restart a workload to run a re-imported image)"
     print_usage
     return
   fi
@@ -301,8 +305,12 @@ cmd_status() {
 }
 
 cmd_env() {
+  # kubectl, and the Helm scripts/provision.sh built (its toolchain.json says where).
+  local path=$bin_dir helm
+  helm="$(sed -n 's/^  "helm": "\(.*\)",$/\1/p' "$cache/toolchain.json" 2>/dev/null)"
+  [[ -x $helm ]] && path+=":$(dirname "$helm")"
   # shellcheck disable=SC2016 # $PATH is for the shell that evaluates this
-  printf 'export KUBECONFIG=%q\nexport PATH=%q:"$PATH"\n' "$pki/admin.kubeconfig" "$bin_dir"
+  printf 'export KUBECONFIG=%q\nexport PATH=%q:"$PATH"\n' "$pki/admin.kubeconfig" "$path"
 }
 
 images_json() {
