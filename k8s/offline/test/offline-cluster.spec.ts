@@ -9,21 +9,24 @@ import { cluster, described, kubectl, run, withOwnCluster } from './offline-clus
 
 const namespace = 'offline-cluster-test';
 
-/** Runs a shell command in a fresh pod of IMAGE to completion and returns its output. */
+/**
+ * Runs a shell command in a fresh pod of IMAGE to completion and returns its output; the pod's
+ * and its container's spec take extra fields (volumes and their mounts).
+ */
 async function runPod(
   name: string,
   image: string,
   command: string,
   labels: Record<string, string> = {},
+  podSpec: object = {},
+  containerSpec: object = {},
 ): Promise<string> {
+  const container = { name, image, imagePullPolicy: 'Never', command: ['sh', '-c', command] };
   const pod = {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace, labels },
-    spec: {
-      restartPolicy: 'Never',
-      containers: [{ name, image, imagePullPolicy: 'Never', command: ['sh', '-c', command] }],
-    },
+    spec: { restartPolicy: 'Never', containers: [{ ...container, ...containerSpec }], ...podSpec },
   };
   kubectl(['apply', '-f', '-'], JSON.stringify(pod));
   const phase = await eventually(() => {
@@ -143,6 +146,47 @@ describe('the offline cluster', () => {
 
     kubectl(['-n', namespace, 'delete', 'networkpolicy', 'kv']);
     assert.equal((await runPod('open-again', redis, probe('open'))).trim(), 'open');
+  });
+
+  it('gives a claim a volume (the default StorageClass) whose data outlives the pod', async () => {
+    const claim = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'data', namespace },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '16Mi' } } },
+    };
+    kubectl(['apply', '-f', '-'], JSON.stringify(claim));
+    const volume = { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] };
+    const mount = { volumeMounts: [{ name: 'data', mountPath: '/data' }] };
+    const debian = described.images.debian;
+    assert.equal(
+      (
+        await runPod(
+          'writer',
+          debian,
+          'echo kept > /data/note && cat /data/note',
+          {},
+          volume,
+          mount,
+        )
+      ).trim(),
+      'kept',
+    );
+    kubectl(['-n', namespace, 'delete', 'pod', 'writer']);
+    assert.equal(
+      (await runPod('reader', debian, 'cat /data/note', {}, volume, mount)).trim(),
+      'kept',
+    );
+    const phase = kubectl([
+      '-n',
+      namespace,
+      'get',
+      'pvc',
+      'data',
+      '-o',
+      'jsonpath={.status.phase}',
+    ]);
+    assert.equal(phase, 'Bound');
   });
 
   it('resolves no name outside the cluster (CoreDNS has no upstream)', async () => {

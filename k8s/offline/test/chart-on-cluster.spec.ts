@@ -1,0 +1,141 @@
+// The chart as a user installs it, on the offline cluster: validated by the API server,
+// installed with k8s/offline/values.yaml, every pod Ready, `helm test` green, a drill through
+// the control API with its effect, and an uninstall that leaves only what the chart documents.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import {
+  chartDir,
+  NAMESPACE,
+  RELEASE,
+  renderChart,
+  resolveChartTools,
+  VARIANTS,
+} from '@faultline/chart';
+import { eventually, httpJson } from '@faultline/testing';
+import { described, kubectl, repo, run, withOwnCluster } from './offline-cluster';
+
+const values = join(repo, 'k8s', 'offline', 'values.yaml');
+
+function helm(args: string[]): string {
+  const result = run(resolveChartTools().helm, [...args, '--kubeconfig', described.kubeconfig]);
+  assert.equal(result.status, 0, `helm ${args.join(' ')}:\n${result.stdout}${result.stderr}`);
+  return result.stdout;
+}
+
+/** http://<cluster IP>:<port> of a Service: the host reaches cluster IPs through kube-proxy. */
+function serviceUrl(name: string): string {
+  const ip = kubectl(['-n', NAMESPACE, 'get', 'service', name, '-o', 'jsonpath={.spec.clusterIP}']);
+  const port = kubectl([
+    '-n',
+    NAMESPACE,
+    'get',
+    'service',
+    name,
+    '-o',
+    'jsonpath={.spec.ports[0].port}',
+  ]);
+  return `http://${ip}:${port}`;
+}
+
+describe('the chart on the offline cluster', () => {
+  withOwnCluster();
+
+  it('passes the API server’s validation (dry run) with every values variant', () => {
+    kubectl(['create', 'namespace', NAMESPACE]);
+    for (const variant of VARIANTS) {
+      // The monitoring CRDs' kinds are not the cluster's: the offline chart tests check them.
+      const objects = renderChart(variant).manifests.filter(
+        (m) => !m.apiVersion.startsWith('monitoring.coreos.com/'),
+      );
+      const list = { apiVersion: 'v1', kind: 'List', items: objects };
+      kubectl(['apply', '--dry-run=server', '-n', NAMESPACE, '-f', '-'], JSON.stringify(list));
+    }
+  });
+
+  it('installs with the offline values and every pod becomes Ready', () => {
+    helm([
+      'install',
+      RELEASE,
+      chartDir(),
+      '--namespace',
+      NAMESPACE,
+      '--values',
+      values,
+      '--wait',
+      '--timeout',
+      '15m',
+    ]);
+    const pods = JSON.parse(kubectl(['-n', NAMESPACE, 'get', 'pods', '-o', 'json'])) as {
+      items: {
+        metadata: { name: string };
+        status: { conditions?: { type: string; status: string }[] };
+      }[];
+    };
+    const notReady = pods.items
+      .filter((p) => !p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+      .map((p) => p.metadata.name);
+    assert.deepEqual(notReady, []);
+  });
+
+  it('passes helm test (a cp-vs-ap scenario through the control API, every verdict valid)', () => {
+    helm(['test', RELEASE, '--namespace', NAMESPACE, '--timeout', '5m', '--logs']);
+  });
+
+  it('a partition of pg-primary: payments answers 503 indeterminate, then heals', async () => {
+    const token = Buffer.from(
+      kubectl([
+        '-n',
+        NAMESPACE,
+        'get',
+        'secret',
+        `${RELEASE}-admin`,
+        '-o',
+        'jsonpath={.data.token}',
+      ]),
+      'base64',
+    ).toString();
+    const control = serviceUrl(`${RELEASE}-control`);
+    const payments = serviceUrl(`${RELEASE}-payments`);
+    const headers = { authorization: `Bearer ${token}` };
+    const drill = await httpJson(`${control}/drills`, {
+      headers,
+      body: { kind: 'partition', target: 'pg-primary', ttlSeconds: 60 },
+    });
+    assert.equal(drill.status, 201, JSON.stringify(drill.body));
+    const during = await httpJson(`${payments}/accounts`, {
+      body: { owner: 'k8s', initialBalance: 1 },
+    });
+    assert.equal(during.status, 503, JSON.stringify(during.body));
+    const id = (drill.body as { id: string }).id;
+    const healed = await httpJson(`${control}/drills/${id}`, { method: 'DELETE', headers });
+    assert.equal(healed.status, 200, JSON.stringify(healed.body));
+    await eventually(async () => {
+      const after = await httpJson(`${payments}/accounts`, {
+        body: { owner: 'k8s', initialBalance: 1 },
+      });
+      assert.equal(after.status, 201, JSON.stringify(after.body));
+    }, 60_000);
+  });
+
+  it('uninstalls leaving what NOTES.txt says (the claims, the last test pod), and its command removes them', async () => {
+    helm(['uninstall', RELEASE, '--namespace', NAMESPACE, '--wait', '--timeout', '5m']);
+    const kinds = 'all,configmaps,secrets,networkpolicies,roles,rolebindings,serviceaccounts,pvc';
+    const left = () =>
+      kubectl(['-n', NAMESPACE, 'get', kinds, '-o', 'name'])
+        .split('\n')
+        .filter((n) => n && n !== 'configmap/kube-root-ca.crt' && n !== 'serviceaccount/default')
+        .sort();
+    await eventually(() => {
+      assert.deepEqual(left(), [
+        `persistentvolumeclaim/data-${RELEASE}-kafka-0`,
+        `persistentvolumeclaim/data-${RELEASE}-postgres-0`,
+        `persistentvolumeclaim/data-${RELEASE}-postgres-1`,
+        `persistentvolumeclaim/data-${RELEASE}-postgres-2`,
+        `pod/${RELEASE}-drill-test`,
+      ]);
+    }, 120_000);
+    kubectl(['-n', NAMESPACE, 'delete', 'pvc,pod', '-l', `app.kubernetes.io/instance=${RELEASE}`]);
+    await eventually(() => assert.deepEqual(left(), []), 120_000);
+  });
+});
