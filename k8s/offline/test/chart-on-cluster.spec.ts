@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   chartDir,
+  dataOf,
   NAMESPACE,
+  named,
   RELEASE,
   renderChart,
   resolveChartTools,
@@ -17,11 +19,20 @@ import { described, kubectl, repo, run, withOwnCluster } from './offline-cluster
 
 const values = join(repo, 'k8s', 'offline', 'values.yaml');
 
+const helmRun = (args: string[]) =>
+  run(resolveChartTools().helm, [...args, '--kubeconfig', described.kubeconfig]);
+
 function helm(args: string[]): string {
-  const result = run(resolveChartTools().helm, [...args, '--kubeconfig', described.kubeconfig]);
+  const result = helmRun(args);
   assert.equal(result.status, 0, `helm ${args.join(' ')}:\n${result.stdout}${result.stderr}`);
   return result.stdout;
 }
+
+const adminToken = () =>
+  Buffer.from(
+    kubectl(['-n', NAMESPACE, 'get', 'secret', `${RELEASE}-admin`, '-o', 'jsonpath={.data.token}']),
+    'base64',
+  ).toString();
 
 /** http://<cluster IP>:<port> of a Service: the host reaches cluster IPs through kube-proxy. */
 function serviceUrl(name: string): string {
@@ -53,6 +64,36 @@ describe('the chart on the offline cluster', () => {
     }
   });
 
+  it("refuses values that fail the schema with Helm's message, creating nothing", () => {
+    const refused = helmRun([
+      'install',
+      RELEASE,
+      chartDir(),
+      '--namespace',
+      NAMESPACE,
+      '--values',
+      values,
+      '--set',
+      'postgres.standbys=9',
+    ]);
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /values don't meet the specifications of the schema/);
+    assert.match(refused.stderr, /standbys/);
+    assert.equal(
+      kubectl([
+        '-n',
+        NAMESPACE,
+        'get',
+        'all,configmaps,secrets',
+        '-l',
+        `app.kubernetes.io/instance=${RELEASE}`,
+        '-o',
+        'name',
+      ]),
+      '',
+    );
+  });
+
   it('installs with the offline values and every pod becomes Ready', () => {
     helm([
       'install',
@@ -82,19 +123,64 @@ describe('the chart on the offline cluster', () => {
     helm(['test', RELEASE, '--namespace', NAMESPACE, '--timeout', '5m', '--logs']);
   });
 
+  it('has Prometheus scraping every target, and traces reaching the collector', async () => {
+    const prometheus = serviceUrl(`${RELEASE}-prometheus`);
+    const config = dataOf(
+      named(renderChart(VARIANTS[0]!).manifests, 'ConfigMap', `${RELEASE}-prometheus`),
+    );
+    const scrapeJobs = [...config['prometheus.yml']!.matchAll(/job_name: ["']?([\w-]+)/g)]
+      .map((m) => m[1])
+      .sort();
+    assert.ok(scrapeJobs.length > 0, 'no scrape job in the chart');
+    await eventually(async () => {
+      const answer = await httpJson<{
+        data: { activeTargets: { scrapePool: string; health: string; lastError: string }[] };
+      }>(`${prometheus}/api/v1/targets?state=active`);
+      const targets = answer.body.data.activeTargets;
+      assert.deepEqual([...new Set(targets.map((t) => t.scrapePool))].sort(), scrapeJobs);
+      const down = targets
+        .filter((t) => t.health !== 'up')
+        .map((t) => `${t.scrapePool}: ${t.lastError}`);
+      assert.deepEqual(down, []);
+    }, 90_000);
+    // Tempo is off here: the collector's debug exporter logs each batch of spans it received.
+    await eventually(() => {
+      const logs = kubectl(['-n', NAMESPACE, 'logs', `deployment/${RELEASE}-otel-collector`]);
+      assert.match(logs, /Traces.*"spans": [1-9]/);
+    }, 60_000);
+  });
+
+  it('lets control delete and label pods in its namespace, and nothing else', () => {
+    const account = `system:serviceaccount:${NAMESPACE}:${RELEASE}-control`;
+    const can = (...what: string[]) =>
+      run(described.kubectl, [
+        '--kubeconfig',
+        described.kubeconfig,
+        'auth',
+        'can-i',
+        '--as',
+        account,
+        ...what,
+      ]).stdout.trim();
+    assert.equal(can('delete', 'pods', '-n', NAMESPACE), 'yes');
+    assert.equal(can('patch', 'pods', '-n', NAMESPACE), 'yes');
+    assert.equal(can('delete', 'pods', '-n', 'kube-system'), 'no');
+    assert.equal(can('get', 'secrets', '-n', NAMESPACE), 'no');
+    assert.equal(can('create', 'pods', '-n', NAMESPACE), 'no');
+    assert.equal(can('patch', 'statefulsets', '-n', NAMESPACE), 'no');
+  });
+
+  it('answers a drill on a node the cluster does not have with 400', async () => {
+    const answer = await httpJson(`${serviceUrl(`${RELEASE}-control`)}/drills`, {
+      headers: { authorization: `Bearer ${adminToken()}` },
+      body: { kind: 'kill', target: 'pg-9' },
+    });
+    assert.equal(answer.status, 400, JSON.stringify(answer.body));
+    assert.match(JSON.stringify(answer.body), /pg-9|target/);
+  });
+
   it('a partition of pg-primary: payments answers 503 indeterminate, then heals', async () => {
-    const token = Buffer.from(
-      kubectl([
-        '-n',
-        NAMESPACE,
-        'get',
-        'secret',
-        `${RELEASE}-admin`,
-        '-o',
-        'jsonpath={.data.token}',
-      ]),
-      'base64',
-    ).toString();
+    const token = adminToken();
     const control = serviceUrl(`${RELEASE}-control`);
     const payments = serviceUrl(`${RELEASE}-payments`);
     const headers = { authorization: `Bearer ${token}` };
