@@ -19,6 +19,18 @@ import { described, kubectl, repo, run, withOwnCluster } from './offline-cluster
 
 const values = join(repo, 'k8s', 'offline', 'values.yaml');
 
+/** `helm install` of the chart with the offline values, and EXTRA. */
+const installArgs = (...extra: string[]) => [
+  'install',
+  RELEASE,
+  chartDir(),
+  '--namespace',
+  NAMESPACE,
+  '--values',
+  values,
+  ...extra,
+];
+
 const helmRun = (args: string[]) =>
   run(resolveChartTools().helm, [...args, '--kubeconfig', described.kubeconfig]);
 
@@ -65,17 +77,7 @@ describe('the chart on the offline cluster', () => {
   });
 
   it("refuses values that fail the schema with Helm's message, creating nothing", () => {
-    const refused = helmRun([
-      'install',
-      RELEASE,
-      chartDir(),
-      '--namespace',
-      NAMESPACE,
-      '--values',
-      values,
-      '--set',
-      'postgres.standbys=9',
-    ]);
+    const refused = helmRun(installArgs('--set', 'postgres.standbys=9'));
     assert.notEqual(refused.status, 0);
     assert.match(refused.stderr, /values don't meet the specifications of the schema/);
     assert.match(refused.stderr, /standbys/);
@@ -95,18 +97,7 @@ describe('the chart on the offline cluster', () => {
   });
 
   it('installs with the offline values and every pod becomes Ready', () => {
-    helm([
-      'install',
-      RELEASE,
-      chartDir(),
-      '--namespace',
-      NAMESPACE,
-      '--values',
-      values,
-      '--wait',
-      '--timeout',
-      '15m',
-    ]);
+    helm(installArgs('--wait', '--timeout', '15m'));
     const pods = JSON.parse(kubectl(['-n', NAMESPACE, 'get', 'pods', '-o', 'json'])) as {
       items: {
         metadata: { name: string };
