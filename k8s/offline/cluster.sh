@@ -28,8 +28,8 @@ quiet="" # teardown sets it: no progress lines
 elapsed() { printf '%3ss' "$((SECONDS - started))"; }
 step() { say "$(elapsed) $*"; }
 
-# until_ready SECONDS WHAT COMMAND...: polls COMMAND until it succeeds; fails naming WHAT and
-# the log to read when it does not within SECONDS.
+# until_ready SECONDS WHAT LOG COMMAND...: polls COMMAND until it succeeds; when it does not
+# within SECONDS, shows the end of LOG and fails naming WHAT.
 until_ready() {
   local limit=$1 what=$2 log=$3 deadline=$((SECONDS + $1))
   shift 3
@@ -141,7 +141,6 @@ running() {
 
 print_usage() {
   cat <<USAGE
-  export KUBECONFIG=$pki/admin.kubeconfig
   eval "\$(npm run -s cluster -- env)"   # KUBECONFIG; kubectl $KUBERNETES_VERSION and helm on PATH
   kubectl get pods -A
   helm install faultline helm/faultline -f k8s/offline/values.yaml -n faultline --create-namespace
