@@ -45,11 +45,13 @@ function unreachable(url: string, err: unknown): ControlApiError {
       `the control API at ${url} did not answer within ${TIMEOUT_MS / 1000} s`,
     );
   }
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  const code = causeCode(err);
   const reason =
-    cause?.code === 'ECONNREFUSED'
+    code === 'ECONNREFUSED'
       ? 'connection refused'
-      : (cause?.code ?? cause?.message ?? (err as Error).message);
+      : (code ??
+        (err as { cause?: { message?: string } }).cause?.message ??
+        (err as Error).message);
   return new ControlApiError(`cannot reach the control API at ${url} (${reason})`);
 }
 
