@@ -175,7 +175,7 @@ add_user() { # root name id [useradd option...]
 # --- the Debian base -----------------------------------------------------------------------
 
 base_inputs() {
-  printf '%s\n' "$DEBIAN_SUITE" "$(debian_mirror)" "$(declare -f build_base)" "$(sha256sum "$pack_image")" |
+  printf '%s\n' "$DEBIAN_SUITE" "$(debian_mirror)" "$(declare -f build_base)" "$(sha256sum <"$pack_image")" |
     sha256sum | cut -c1-64
 }
 
@@ -455,7 +455,8 @@ image_inputs() { # name
     fi
     image_sources "$name" | while read -r source; do
       [[ -e $source ]] || { printf 'missing %s\n' "$source"; continue; }
-      find "$source" -type f -printf '%p %m\n' -exec sha256sum {} + | sort
+      # Named from the source's parent, so a clone in another directory hashes the same.
+      (cd "$(dirname "$source")" && find "$(basename "$source")" -type f -printf '%p %m\n' -exec sha256sum {} + | sort)
     done
   } | sha256sum | cut -c1-64
 }
