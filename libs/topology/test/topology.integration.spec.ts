@@ -209,6 +209,45 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
         }, 30_000);
       }
     });
+
+    it('lets no Sentinel re-point a replica past its link: a forced failover changes nothing', async () => {
+      const sentinel = node('sentinel-1');
+      const linkPort = (n: number) =>
+        Number(
+          topology.links
+            .find((l) => l.name === `redis-replica-${n}->redis-primary`)!
+            .listen.split(':')[1],
+        );
+      const replication = async (name: string) =>
+        parseRedisInfo(String(await redisCommand(node(name), 'INFO', 'replication')));
+      try {
+        assert.equal(
+          await redisCommand(sentinel, 'SENTINEL', 'failover', SENTINEL_MASTER_NAME),
+          'OK',
+        );
+        // Sentinel sent REPLICAOF NO ONE to the replica it chose, which refused it.
+        await eventually(async () => {
+          const master = (await redisCommand(
+            sentinel,
+            'SENTINEL',
+            'master',
+            SENTINEL_MASTER_NAME,
+          )) as string[];
+          assert.equal(master[master.indexOf('failover-state') + 1], 'wait_promotion');
+        }, 15_000);
+        assert.equal((await replication('redis-primary')).role, 'master');
+        for (const n of [1, 2]) {
+          const info = await replication(`redis-replica-${n}`);
+          assert.equal(info.role, 'slave');
+          assert.equal(Number(info.master_port), linkPort(n), `redis-replica-${n} is on its link`);
+        }
+      } finally {
+        // Forget the failover that cannot finish (it would wait for failover-timeout).
+        for (const n of [1, 2, 3]) {
+          await redisCommand(node(`sentinel-${n}`), 'SENTINEL', 'reset', SENTINEL_MASTER_NAME);
+        }
+      }
+    });
   });
 
   it('Kafka delivers keyed messages in per-key order across 3 partitions', async () => {

@@ -33,6 +33,10 @@ export async function launchRedis(ctx: LaunchContext, spec: NodeSpec): Promise<R
     // Full resyncs start at once instead of waiting 5 s for more replicas to join.
     '--repl-diskless-sync-delay',
     '0',
+    // Nothing may re-point a node's replication: Sentinel would point a replica at the
+    // primary's own port (+fix-slave-config, or a failover's reconfiguration), bypassing its
+    // link. Sentinels still watch and decide; the links stay in every replication path.
+    ...['REPLICAOF', 'SLAVEOF'].flatMap((command) => ['--rename-command', command, '']),
   ];
   if (spec.role === 'replica') {
     args.push(
@@ -72,9 +76,9 @@ export async function launchSentinel(ctx: LaunchContext, spec: NodeSpec): Promis
       `sentinel monitor ${SENTINEL_MASTER_NAME} ${HOST} ${ctx.portOf(PRIMARY)} ${SENTINEL_QUORUM}`,
       `sentinel down-after-milliseconds ${SENTINEL_MASTER_NAME} 5000`,
       // Each replica reaches the primary through its own Toxiproxy link, so its master
-      // port differs from the primary's real one. Sentinel "fixes" such a replica
-      // (+fix-slave-config: REPLICAOF the real port, bypassing the link) once it has
-      // looked that way for failover-timeout; an hour keeps the links in the path.
+      // port differs from the primary's real one, and Sentinel tries to "fix" it
+      // (+fix-slave-config) once it has looked that way for failover-timeout. The nodes
+      // refuse REPLICAOF (launchRedis), so that try fails; an hour keeps it rare.
       `sentinel failover-timeout ${SENTINEL_MASTER_NAME} 3600000`,
       `sentinel parallel-syncs ${SENTINEL_MASTER_NAME} 1`,
       '',
