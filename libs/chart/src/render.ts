@@ -37,7 +37,12 @@ export const VARIANTS: readonly ChartVariant[] = [
   { name: 'default', set: [], apiVersions: [] },
   {
     name: 'bring-your-own-monitoring',
-    set: ['prometheus.enabled=false', 'grafana.enabled=false', 'tempo.enabled=false'],
+    set: [
+      'prometheus.enabled=false',
+      'grafana.enabled=false',
+      'tempo.enabled=false',
+      'tempo.externalOtlpEndpoint=tempo.monitoring.svc.cluster.local:4317',
+    ],
     apiVersions: [
       'monitoring.coreos.com/v1/ServiceMonitor',
       'monitoring.coreos.com/v1/PrometheusRule',
