@@ -17,6 +17,7 @@ import { FaultBackend } from '../src/drills/fault-backend';
 import {
   KUBE_CONFIG_LOADER,
   type KubeConfigLoader,
+  KILL_GRACE_SECONDS,
   KubernetesFaultBackend,
   loadInClusterConfig,
   ROLE_LABEL,
@@ -26,6 +27,7 @@ import { TopologySource } from '../src/topology/topology-source';
 
 const NAMESPACE = 'drills';
 const RELEASE = 'app.kubernetes.io/instance=faultline';
+const HOLDS = 'faultline-kill-holds';
 
 /** The topology map as the Helm chart mounts it: cluster DNS names, pod selectors, no pids. */
 const TOPOLOGY_MAP: TopologyMap = {
@@ -44,6 +46,7 @@ const TOPOLOGY_MAP: TopologyMap = {
       host: `faultline-postgres-0.faultline-postgres.${NAMESPACE}.svc.cluster.local`,
       port: 5432,
       pod: 'statefulset.kubernetes.io/pod-name=faultline-postgres-0',
+      hold: 'faultline-postgres-0',
     },
     {
       name: 'pg-replica-1',
@@ -52,6 +55,7 @@ const TOPOLOGY_MAP: TopologyMap = {
       host: `faultline-postgres-1.faultline-postgres.${NAMESPACE}.svc.cluster.local`,
       port: 5432,
       pod: 'statefulset.kubernetes.io/pod-name=faultline-postgres-1',
+      hold: 'faultline-postgres-1',
     },
     {
       name: 'catalog-a',
@@ -61,6 +65,7 @@ const TOPOLOGY_MAP: TopologyMap = {
       port: 3000,
       url: `http://faultline-catalog-a.${NAMESPACE}.svc.cluster.local:3000`,
       pod: `${RELEASE},faultline.dev/node=catalog-a`,
+      hold: 'faultline-catalog-a',
     },
     {
       name: 'toxiproxy',
@@ -77,6 +82,11 @@ const TOPOLOGY_MAP: TopologyMap = {
 interface FakePod {
   name: string;
   labels: Record<string, string>;
+  /** The key its kill-hold init container waits on; a pod with one is recreated when deleted. */
+  hold?: string;
+  /** Waiting in its kill-hold init container. */
+  held?: boolean;
+  uid?: string;
 }
 
 interface RecordedRequest {
@@ -88,19 +98,22 @@ interface RecordedRequest {
   body: string;
 }
 
-const status = (code: number, reason: string, message: string) => ({
+type Verb = 'list' | 'delete' | 'patch';
+
+const status = (code: number, reason: string, message: string, kind = 'pods') => ({
   kind: 'Status',
   apiVersion: 'v1',
   metadata: {},
   status: 'Failure',
   message,
   reason,
-  details: { kind: 'pods' },
+  details: { kind },
   code,
 });
 
 /** An equality-based label selector (`k=v,k2=v2`), the only form the topology map uses. */
 const matches = (selector: string, labels: Record<string, string>) =>
+  !selector ||
   selector.split(',').every((term) => {
     const [key, value] = term.split('=');
     return labels[key!] === value;
@@ -108,14 +121,18 @@ const matches = (selector: string, labels: Record<string, string>) =>
 
 /**
  * The part of the Kubernetes API a kill uses, answered like the real one: pods listed by
- * label selector as a PodList, deleted one by one, and a Status 403 for a verb the
- * service account lacks.
+ * label selector as a PodList and deleted one by one, the kill-holds ConfigMap read and
+ * merge-patched, and a Status 403 for a verb the service account lacks. It also plays the
+ * pods' controllers: a deleted pod with a hold key is recreated at once (a StatefulSet's
+ * under the same name), held at start while the ConfigMap has its key.
  */
 class FakeKubernetesApi {
   readonly requests: RecordedRequest[] = [];
   pods: FakePod[] = [];
-  forbidden = new Set<'list' | 'delete'>();
+  holds: Record<string, string> = {};
+  forbidden = new Set<Verb>();
   private server!: Server;
+  private uids = 0;
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
@@ -137,17 +154,21 @@ class FakeKubernetesApi {
       req.on('end', () => {
         const list = url.pathname.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods$/);
         const one = url.pathname.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/);
-        const forbid = (verb: 'list' | 'delete', ns: string) =>
+        const configMap = url.pathname.match(
+          /^\/api\/v1\/namespaces\/([^/]+)\/configmaps\/([^/]+)$/,
+        );
+        const forbid = (verb: Verb, resource: string, ns: string) =>
           answer(
             403,
             status(
               403,
               'Forbidden',
-              `pods is forbidden: User "system:serviceaccount:${ns}:faultline-control" cannot ${verb} resource "pods" in API group "" in the namespace "${ns}"`,
+              `${resource} is forbidden: User "system:serviceaccount:${ns}:faultline-control" cannot ${verb} resource "${resource}" in API group "" in the namespace "${ns}"`,
+              resource,
             ),
           );
         if (req.method === 'GET' && list) {
-          if (this.forbidden.has('list')) return forbid('list', list[1]!);
+          if (this.forbidden.has('list')) return forbid('list', 'pods', list[1]!);
           const selector = url.searchParams.get('labelSelector') ?? '';
           return answer(200, {
             kind: 'PodList',
@@ -159,10 +180,19 @@ class FakeKubernetesApi {
           });
         }
         if (req.method === 'DELETE' && one) {
-          if (this.forbidden.has('delete')) return forbid('delete', one[1]!);
+          if (this.forbidden.has('delete')) return forbid('delete', 'pods', one[1]!);
           const pod = this.pods.find((p) => p.name === one[2]);
           if (!pod) return answer(404, status(404, 'NotFound', `pods "${one[2]}" not found`));
           this.pods = this.pods.filter((p) => p !== pod);
+          if (pod.hold) {
+            const statefulSet = 'statefulset.kubernetes.io/pod-name' in pod.labels;
+            this.pods.push({
+              ...pod,
+              name: statefulSet ? pod.name : `${pod.name}-new`,
+              uid: undefined,
+              held: pod.hold in this.holds,
+            });
+          }
           return answer(200, this.pod(pod, one[1]!));
         }
         if (req.method === 'PATCH' && one) {
@@ -174,6 +204,22 @@ class FakeKubernetesApi {
           pod.labels = { ...pod.labels, ...patch.metadata?.labels };
           return answer(200, this.pod(pod, one[1]!));
         }
+        if (configMap && configMap[2] === HOLDS && ['GET', 'PATCH'].includes(req.method!)) {
+          if (req.method === 'PATCH') {
+            if (this.forbidden.has('patch')) return forbid('patch', 'configmaps', configMap[1]!);
+            const patch = JSON.parse(recorded.body) as { data?: Record<string, string | null> };
+            for (const [key, value] of Object.entries(patch.data ?? {})) {
+              if (value === null) delete this.holds[key];
+              else this.holds[key] = value;
+            }
+          }
+          return answer(200, {
+            kind: 'ConfigMap',
+            apiVersion: 'v1',
+            metadata: { name: HOLDS, namespace: configMap[1] },
+            data: this.holds,
+          });
+        }
         answer(404, status(404, 'NotFound', 'the server could not find the requested resource'));
       });
     });
@@ -182,12 +228,17 @@ class FakeKubernetesApi {
   }
 
   private pod(pod: FakePod, namespace: string) {
+    pod.uid ??= `uid-${++this.uids}`;
+    const hold = { name: 'kill-hold', state: pod.held ? { running: {} } : { terminated: {} } };
     return {
       kind: 'Pod',
       apiVersion: 'v1',
-      metadata: { name: pod.name, namespace, labels: pod.labels },
+      metadata: { name: pod.name, namespace, labels: pod.labels, uid: pod.uid },
       spec: { containers: [{ name: 'main', image: 'faultline' }] },
-      status: { phase: 'Running' },
+      status: {
+        phase: pod.held ? 'Pending' : 'Running',
+        ...(pod.hold ? { initContainerStatuses: [hold] } : {}),
+      },
     };
   }
 
@@ -204,6 +255,7 @@ describe('KubernetesFaultBackend', () => {
     FAULTLINE_STATE_FILE: stateFile,
     FAULTLINE_ADMIN_TOKEN: 'token',
     FAULTLINE_FAULT_BACKEND: 'kubernetes',
+    FAULTLINE_KILL_HOLDS: HOLDS,
   });
   const api = new FakeKubernetesApi();
   let server: string;
@@ -231,13 +283,14 @@ describe('KubernetesFaultBackend', () => {
   afterEach(() => {
     api.requests.length = 0;
     api.forbidden.clear();
+    api.holds = {};
   });
   after(async () => {
     await api.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("kill deletes every pod the node's selector matches, at once, in control's namespace", async () => {
+  it("kill holds the node, then deletes every pod its selector matches, gracefully, in control's namespace", async () => {
     api.pods = [
       {
         name: 'faultline-catalog-a-7d9f-abcde',
@@ -254,18 +307,32 @@ describe('KubernetesFaultBackend', () => {
     ];
     await backend().killNode('catalog-a', 'drill-1');
 
-    const [list, ...deletes] = api.requests;
+    const [hold, list, ...rest] = api.requests;
+    assert.deepEqual(
+      [hold!.method, hold!.path, hold!.contentType, JSON.parse(hold!.body)],
+      [
+        'PATCH',
+        `/api/v1/namespaces/${NAMESPACE}/configmaps/${HOLDS}`,
+        'application/merge-patch+json',
+        { data: { 'faultline-catalog-a': 'drill-1' } },
+      ],
+      'the hold is set before any pod is deleted',
+    );
+    assert.equal(hold!.authorization, 'Bearer service-account-token');
     assert.equal(list!.method, 'GET');
     assert.equal(list!.path, `/api/v1/namespaces/${NAMESPACE}/pods`);
     assert.equal(list!.query.get('labelSelector'), `${RELEASE},faultline.dev/node=catalog-a`);
-    assert.equal(list!.authorization, 'Bearer service-account-token');
     assert.deepEqual(
-      deletes.map((r) => [r.method, r.path, r.query.get('gracePeriodSeconds')]),
+      rest
+        .filter((r) => r.method === 'DELETE')
+        .map((r) => [r.path, r.query.get('gracePeriodSeconds')]),
       [
-        ['DELETE', `/api/v1/namespaces/${NAMESPACE}/pods/faultline-catalog-a-7d9f-abcde`, '0'],
-        ['DELETE', `/api/v1/namespaces/${NAMESPACE}/pods/faultline-catalog-a-7d9f-fghij`, '0'],
+        [`/api/v1/namespaces/${NAMESPACE}/pods/faultline-catalog-a-7d9f-abcde`, '1'],
+        [`/api/v1/namespaces/${NAMESPACE}/pods/faultline-catalog-a-7d9f-fghij`, '1'],
       ],
+      'a grace period of one second: never force deletion (0)',
     );
+    assert.equal(KILL_GRACE_SECONDS, 1);
     assert.deepEqual(
       api.pods.map((p) => p.name),
       ['faultline-catalog-b-5c4b-klmno'],
@@ -312,20 +379,60 @@ describe('KubernetesFaultBackend', () => {
     }
   });
 
-  it('kill of a StatefulSet member deletes that one pod by its pod-name label', async () => {
+  it('a killed StatefulSet member stays held until revive, which releases only its held pod', async () => {
     api.pods = [0, 1, 2].map((i) => ({
       name: `faultline-postgres-${i}`,
       labels: { 'statefulset.kubernetes.io/pod-name': `faultline-postgres-${i}` },
+      hold: `faultline-postgres-${i}`,
     }));
-    await backend().killNode('pg-replica-1', 'drill-2');
+    const kubernetes = backend();
+    await kubernetes.killNode('pg-replica-1', 'drill-2');
     assert.equal(
-      api.requests[0]!.query.get('labelSelector'),
+      api.requests.find((r) => r.method === 'GET')!.query.get('labelSelector'),
       'statefulset.kubernetes.io/pod-name=faultline-postgres-1',
     );
+    assert.deepEqual(api.holds, { 'faultline-postgres-1': 'drill-2' });
+    const recreated = api.pods.find((p) => p.name === 'faultline-postgres-1')!;
+    assert.ok(recreated.held, 'its StatefulSet recreated it, and it waits in kill-hold');
     assert.deepEqual(
-      api.pods.map((p) => p.name),
+      api.pods.filter((p) => !p.held).map((p) => p.name),
       ['faultline-postgres-0', 'faultline-postgres-2'],
     );
+
+    api.requests.length = 0;
+    await kubernetes.reviveNode('pg-replica-1');
+    assert.deepEqual(api.holds, {}, 'the hold is gone');
+    assert.deepEqual(
+      api.requests.filter((r) => r.method === 'DELETE').map((r) => r.path),
+      [`/api/v1/namespaces/${NAMESPACE}/pods/faultline-postgres-1`],
+      'the held pod is restarted now, not at the kubelet next refresh of its volume',
+    );
+    assert.ok(
+      api.pods.every((p) => !p.held),
+      'its replacement starts: no hold any more',
+    );
+
+    api.requests.length = 0;
+    await kubernetes.reviveNode('pg-replica-1');
+    assert.equal(
+      api.requests.filter((r) => r.method === 'DELETE').length,
+      0,
+      'a running pod is never deleted by a revive',
+    );
+  });
+
+  it('clearing everything removes every hold and releases every held pod', async () => {
+    api.pods = [0, 1].map((i) => ({
+      name: `faultline-postgres-${i}`,
+      labels: { 'statefulset.kubernetes.io/pod-name': `faultline-postgres-${i}` },
+      hold: `faultline-postgres-${i}`,
+      held: true,
+    }));
+    api.holds = { 'faultline-postgres-0': 'drill-7', 'faultline-postgres-1': 'drill-8' };
+    const cleared = await backend().clearAll();
+    assert.ok(cleared.includes('kill holds'), `cleared: ${cleared.join(', ')}`);
+    assert.deepEqual(api.holds, {});
+    assert.ok(api.pods.every((p) => !p.held));
   });
 
   it('a 403 becomes a drill error naming the node and the permission the service account lacks', async () => {
@@ -335,6 +442,13 @@ describe('KubernetesFaultBackend', () => {
         labels: { 'statefulset.kubernetes.io/pod-name': 'faultline-postgres-1' },
       },
     ];
+    api.forbidden.add('patch');
+    await assert.rejects(
+      backend().killNode('pg-replica-1', 'drill-3'),
+      /kill pg-replica-1: control's service account may not patch configmaps in namespace drills; its Role needs the "patch" permission on "configmaps"/,
+    );
+
+    api.forbidden.clear();
     api.forbidden.add('list');
     await assert.rejects(backend().killNode('pg-replica-1', 'drill-3'), (err: Error) => {
       assert.match(err.message, /^kill pg-replica-1: /);
@@ -372,12 +486,6 @@ describe('KubernetesFaultBackend', () => {
     loads = 0;
     const lazy = backend();
     assert.equal(loads, 0, 'created without loading a KubeConfig');
-    await lazy.reviveNode('catalog-a');
-    assert.equal(
-      api.requests.length,
-      0,
-      'revive has nothing to release: the controller recreates the pod',
-    );
     api.pods = [];
     await assert.rejects(lazy.killNode('catalog-a', 'drill-5'));
     await assert.rejects(lazy.killNode('catalog-a', 'drill-5'));
@@ -404,11 +512,12 @@ describe('FAULTLINE_FAULT_BACKEND', () => {
   writeFileSync(stateFile, JSON.stringify(TOPOLOGY_MAP));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const environment = (backend?: string) =>
+  const environment = (backend?: string, holds = HOLDS) =>
     validateEnvironment(ControlEnvironment, {
       FAULTLINE_STATE_FILE: stateFile,
       FAULTLINE_ADMIN_TOKEN: 'token',
       ...(backend === undefined ? {} : { FAULTLINE_FAULT_BACKEND: backend }),
+      ...(holds ? { FAULTLINE_KILL_HOLDS: holds } : {}),
     });
 
   /** The FaultBackend Nest creates for `env`, with a loader that must not be called. */
@@ -439,6 +548,14 @@ describe('FAULTLINE_FAULT_BACKEND', () => {
 
   it('kubernetes selects the Kubernetes backend', async () => {
     assert.ok((await chosenBackend(environment('kubernetes'))) instanceof KubernetesFaultBackend);
+  });
+
+  it('kubernetes without the kill-holds ConfigMap stops control at start', () => {
+    assert.throws(
+      () => environment('kubernetes', ''),
+      /FAULTLINE_KILL_HOLDS must name a ConfigMap when FAULTLINE_FAULT_BACKEND=kubernetes, not undefined/,
+    );
+    assert.equal(environment('local', '').FAULTLINE_KILL_HOLDS, undefined, 'local needs none');
   });
 
   it('anything else stops control at start with a message naming the valid values', () => {

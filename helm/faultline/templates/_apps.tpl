@@ -63,6 +63,7 @@ both against each app's validated configuration.
 {{- else if eq $a.app "control" }}
 - { name: FAULTLINE_STATE_FILE, value: /var/lib/faultline/topology.json }
 - { name: FAULTLINE_FAULT_BACKEND, value: kubernetes }
+- { name: FAULTLINE_KILL_HOLDS, value: {{ include "faultline.name" (dict "ctx" $ctx "component" "kill-holds") }} }
 # The observer and replication-delay drills log in to every PostgreSQL node.
 - { name: PGUSER, value: postgres }
 {{ include "faultline.secretEnv" (dict "ctx" $ctx "env" "PGPASSWORD" "secret" "postgres" "key" "password") }}

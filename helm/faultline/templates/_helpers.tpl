@@ -94,6 +94,39 @@ seccompProfile:
 {{- printf "%s:%s" .repository .tag -}}
 {{- end -}}
 
+{{/*
+A kill drill's hold: the first init container of every pod a kill may take down. Control
+puts the pod's key in the kill-holds ConfigMap before deleting the pod and removes it at heal,
+so the pod its controller recreates waits here until the drill heals, as a killed node does
+locally. The key is the pod's own name in a StatefulSet, the Deployment's name otherwise:
+(dict "ctx" $ "image" <values image> "pullPolicy" <policy> "deployment" <name, or empty>)
+*/}}
+{{- define "faultline.killHold" -}}
+- name: kill-hold
+  image: {{ include "faultline.image" .image }}
+  imagePullPolicy: {{ .pullPolicy }}
+  command: [sh, -c, 'while [ -e "/etc/faultline-kill-holds/$HOLD_KEY" ]; do sleep 1; done']
+  env:
+    {{- if .deployment }}
+    - { name: HOLD_KEY, value: {{ .deployment }} }
+    {{- else }}
+    - name: HOLD_KEY
+      valueFrom: { fieldRef: { fieldPath: metadata.name } }
+    {{- end }}
+  securityContext: {{- include "faultline.containerSecurityContext" (dict) | nindent 4 }}
+  resources:
+    requests: { cpu: 10m, memory: 16Mi }
+    limits: { cpu: 50m, memory: 32Mi }
+  volumeMounts:
+    - { name: kill-holds, mountPath: /etc/faultline-kill-holds, readOnly: true }
+{{- end -}}
+
+{{/* The volume of the kill-hold init container. */}}
+{{- define "faultline.killHoldVolume" -}}
+- name: kill-holds
+  configMap: { name: {{ include "faultline.name" (dict "ctx" .ctx "component" "kill-holds") }} }
+{{- end -}}
+
 {{/* The generated secrets: kept across upgrades (lookup), created at install. */}}
 {{- define "faultline.secretValue" -}}
 {{- $existing := lookup "v1" "Secret" .ctx.Release.Namespace .name -}}

@@ -30,6 +30,7 @@ export interface Container {
     valueFrom?: {
       secretKeyRef?: { name: string; key: string };
       configMapKeyRef?: { name: string; key: string };
+      fieldRef?: { fieldPath: string };
     };
   }[];
   envFrom?: { secretRef?: { name: string }; configMapRef?: { name: string } }[];

@@ -12,12 +12,14 @@ import {
   SERVICES,
   WORKLOAD_SERVICE,
   type ServiceEnvContext,
+  type TopologyMap,
 } from '@faultline/topology';
 import { CatalogEnvironment } from '../../../apps/catalog/src/config/catalog-environment';
 import { ControlEnvironment } from '../../../apps/control/src/config/control-environment';
 import { OrdersEnvironment } from '../../../apps/orders/src/config/orders-environment';
 import { PaymentsEnvironment } from '../../../apps/payments/src/config/payments-environment';
 import { WorkloadEnvironment } from '../../../apps/workload/src/config/workload-environment';
+import { planDrill } from '../../../apps/control/src/drills/drill-kinds';
 import {
   allContainers,
   chartCopies,
@@ -150,13 +152,15 @@ for (const variant of VARIANTS) {
         assert.equal(spec.securityContext?.seccompProfile?.type, 'RuntimeDefault');
         for (const c of allContainers(spec)) {
           const where = `${owner.kind} ${owner.metadata.name}, container ${c.name}`;
+          // Init containers have no probes (Kubernetes refuses them), and no reason to write.
+          const init = spec.initContainers?.includes(c) ?? false;
           assert.match(c.image, /^[\w./-]+:[\w.-]+$/, `${where}: image with a tag`);
           assert.doesNotMatch(c.image, /:latest$/, `${where}: pinned`);
           for (const kind of ['requests', 'limits'] as const) {
             assert.ok(c.resources?.[kind]?.cpu, `${where}: ${kind}.cpu`);
             assert.ok(c.resources?.[kind]?.memory, `${where}: ${kind}.memory`);
           }
-          if (!hook) {
+          if (!hook && !init) {
             assert.ok(c.livenessProbe, `${where}: liveness probe`);
             assert.ok(c.readinessProbe, `${where}: readiness probe`);
           }
@@ -167,7 +171,7 @@ for (const variant of VARIANTS) {
           assert.equal(sc?.runAsNonRoot, true, `${where}: runAsNonRoot`);
           assert.equal(sc?.seccompProfile?.type, 'RuntimeDefault', `${where}: seccomp`);
           // Only a workload that says why (a checkov skip with its reason) writes to its root.
-          assert.equal(sc?.readOnlyRootFilesystem, !writable, `${where}: read-only root`);
+          assert.equal(sc?.readOnlyRootFilesystem, init || !writable, `${where}: read-only root`);
         }
       }
     });
@@ -229,11 +233,17 @@ for (const variant of VARIANTS) {
       }
     });
 
-    it('gives control a namespaced Role on pods only (get, list, delete, patch)', () => {
+    it('gives control a namespaced Role on pods (get, list, delete, patch) and the kill-holds ConfigMap only', () => {
       const roles = of('Role');
       assert.equal(roles.length, 1);
       assert.deepEqual((roles[0] as unknown as { rules: unknown }).rules, [
         { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'delete', 'patch'] },
+        {
+          apiGroups: [''],
+          resources: ['configmaps'],
+          resourceNames: ['faultline-kill-holds'],
+          verbs: ['get', 'patch'],
+        },
       ]);
       assert.equal(of('ClusterRole').length, 0);
       const control = pods.find((p) => p.labels[COMPONENT_LABEL] === 'control')!;
@@ -246,6 +256,50 @@ for (const variant of VARIANTS) {
             `${owner.metadata.name} mounts no token`,
           );
         }
+      }
+    });
+
+    it('holds at start every node a kill may take down, by the key the map gives control', () => {
+      const map = JSON.parse(
+        dataOf(named(manifests, 'ConfigMap', 'faultline-topology'))['topology.json']!,
+      ) as TopologyMap;
+      const control = pods.find((p) => p.labels[COMPONENT_LABEL] === 'control')!;
+      const holds = control.spec.containers[0]!.env!.find(
+        (e) => e.name === 'FAULTLINE_KILL_HOLDS',
+      )!.value!;
+      assert.ok(named(manifests, 'ConfigMap', holds), `the ConfigMap ${holds} is rendered`);
+      for (const node of map.nodes) {
+        const killable = (() => {
+          try {
+            planDrill(map, 'kill', node.name, {});
+            return true;
+          } catch {
+            return false;
+          }
+        })();
+        assert.equal(Boolean(node.hold), killable, `${node.name}: a hold key iff kill accepts it`);
+        if (!node.hold) continue;
+        // A StatefulSet pod's key is its own name (<set>-<ordinal>), a Deployment's its name.
+        const statefulSet = node.pod!.startsWith('statefulset.kubernetes.io/pod-name=');
+        const owner = statefulSet ? node.hold.replace(/-\d+$/, '') : node.hold;
+        const pod = pods.find((p) => p.owner.metadata.name === owner);
+        assert.ok(pod, `${node.name}: its pods' owner ${owner} is rendered`);
+        const [gate] = pod.spec.initContainers ?? [];
+        assert.equal(
+          gate?.name,
+          'kill-hold',
+          `${node.name}: kill-hold is its first init container`,
+        );
+        const key = gate.env!.find((e) => e.name === 'HOLD_KEY')!;
+        if (statefulSet) {
+          assert.deepEqual(key.valueFrom, { fieldRef: { fieldPath: 'metadata.name' } });
+        } else {
+          assert.equal(key.value, node.hold);
+        }
+        assert.ok(
+          pod.spec.volumes!.some((v) => v.name === 'kill-holds' && v.configMap?.name === holds),
+          `${node.name}: mounts ${holds}`,
+        );
       }
     });
 
@@ -313,9 +367,10 @@ for (const variant of VARIANTS) {
         }
         for (const rule of policy.spec.egress ?? []) {
           for (const { port } of rule.ports) {
+            // A rule without `to` is to any address (the API server's, an external backend's).
             const edge = rule.to
               ? `${self}->${rule.to[0]!.podSelector!.matchLabels[COMPONENT_LABEL]}:${port}`
-              : `${self}->kubernetes-api:${port}`;
+              : `${self}->*:${port}`;
             assert.ok(
               allowed.has(edge),
               `${policy.metadata.name} allows ${edge}, not in the topology`,
@@ -325,7 +380,7 @@ for (const variant of VARIANTS) {
         }
       }
       for (const edge of allowed) {
-        if (!edge.startsWith('monitoring->') && !edge.includes('kubernetes-api')) {
+        if (!edge.startsWith('monitoring->') && !edge.includes('->*:')) {
           assert.ok(seen.has(`in ${edge}`), `nothing lets ${edge} in`);
         }
         if (!edge.startsWith('monitoring->'))
@@ -606,14 +661,20 @@ function allowedTraffic(
   const prometheusOwn = deployed.has('prometheus');
   for (const c of chartTopology().connections) {
     if (c.server === 'kubernetes-api' && deployed.has(c.client)) {
-      allowed.add(`${c.client}->kubernetes-api:443`);
-      allowed.add(`${c.client}->kubernetes-api:6443`);
+      allowed.add(`${c.client}->*:443`);
+      allowed.add(`${c.client}->*:6443`);
     } else if (deployed.has(c.client) && deployed.has(c.server)) {
       allowed.add(`${c.client}->${c.server}:${portOf(c.server, c.port)}`);
     } else if (c.client === 'prometheus' && !prometheusOwn && deployed.has(c.server)) {
       allowed.add(`monitoring->${c.server}:${portOf(c.server, c.port)}`);
     }
   }
+  // The collector's trace backend outside the chart (tempo.externalOtlpEndpoint).
+  const external = VARIANTS.find((v) => v.name === variant)!
+    .set.find((s) => s.startsWith('tempo.externalOtlpEndpoint='))
+    ?.split(':')
+    .pop();
+  if (external) allowed.add(`otel-collector->*:${external}`);
   return allowed;
 }
 

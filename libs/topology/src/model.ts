@@ -98,6 +98,11 @@ export interface TopologyNode extends NodeSpec {
   pid?: number;
   /** Kubernetes only: the label selector of the node's pod(s), what a kill drill deletes. */
   pod?: string;
+  /**
+   * Kubernetes only, on the nodes a kill may take down: their key in the kill-holds
+   * ConfigMap; the node's pods wait at start while the key is there.
+   */
+  hold?: string;
 }
 
 /** What a running local node is, as kept in the state file. */

@@ -1,4 +1,4 @@
-import { IsIn, IsNotEmpty, IsOptional, IsString } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
 
 /** Where drills make their faults: the local topology's processes, or Kubernetes pods. */
 export const FAULT_BACKEND_NAMES = ['local', 'kubernetes'] as const;
@@ -25,6 +25,17 @@ export class ControlEnvironment {
       `FAULTLINE_FAULT_BACKEND must be ${FAULT_BACKEND_NAMES.join(' or ')}, not ${JSON.stringify(value)}`,
   })
   FAULTLINE_FAULT_BACKEND: FaultBackendName = 'local';
+
+  /**
+   * Kubernetes only: the ConfigMap a kill puts its hold in (the chart's `<release>-kill-holds`);
+   * a killed node's pods wait at start while it holds their key.
+   */
+  @ValidateIf((env: ControlEnvironment) => env.FAULTLINE_FAULT_BACKEND === 'kubernetes')
+  @Matches(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, {
+    message: ({ value }) =>
+      `FAULTLINE_KILL_HOLDS must name a ConfigMap when FAULTLINE_FAULT_BACKEND=kubernetes, not ${JSON.stringify(value)}`,
+  })
+  FAULTLINE_KILL_HOLDS?: string;
 
   /** Who the observer and replication-delay drills log in to PostgreSQL as (`pg` reads both). */
   @IsOptional()

@@ -20,11 +20,12 @@ export abstract class FaultBackend {
   /** Undoes what `drillId` did to the link (its toxics; re-enables a refused link). */
   abstract healLink(link: string, drillId: string): Promise<void>;
   /**
-   * Kills the node at once, without a graceful stop. Locally a SIGKILL that keeps it down
-   * until `reviveNode`; in Kubernetes the pod is deleted and its controller restarts it.
+   * Kills the node at once, without a graceful stop, and keeps it down until `reviveNode`:
+   * locally a SIGKILL and a hold on the supervisor; in Kubernetes its pods are deleted and
+   * their replacements held at start.
    */
   abstract killNode(node: string, drillId: string): Promise<void>;
-  /** Lets a killed node come back (locally: releases its hold). */
+  /** Releases a kill's hold: the node comes back. */
   abstract reviveNode(node: string): Promise<void>;
   /** PostgreSQL standby's recovery_min_apply_delay; 0 resets it. */
   abstract setApplyDelay(node: string, delayMs: number): Promise<void>;

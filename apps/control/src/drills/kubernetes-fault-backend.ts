@@ -5,6 +5,7 @@ import {
   KubeConfig,
   PatchStrategy,
   setHeaderOptions,
+  type V1Pod,
 } from '@kubernetes/client-node';
 import { ControlEnvironment } from '../config/control-environment';
 import { TopologySource } from '../topology/topology-source';
@@ -71,15 +72,35 @@ function apiMessage(err: ApiException<unknown>): string {
   return err.code === 401 ? 'Unauthorized' : `HTTP ${err.code}`;
 }
 
+/** How long a kill waits for the deleted pods to be gone before it answers anyway. */
+export const KILL_WAIT_MS = 30_000;
+
+/**
+ * A deleted pod's grace period: SIGTERM, then SIGKILL a second later. Not 0, which is
+ * force deletion: the API forgets the pod before its containers stop, and a StatefulSet
+ * could run two pods of one identity.
+ */
+export const KILL_GRACE_SECONDS = 1;
+
+/** The chart's init container that waits while its pod's key is in the kill-holds ConfigMap. */
+export const HOLD_CONTAINER = 'kill-hold';
+
+/** A pod held at start by a kill: its kill-hold init container still waiting. */
+const isHeld = (pod: V1Pod) =>
+  pod.status?.initContainerStatuses?.some((c) => c.name === HOLD_CONTAINER && c.state?.running) ??
+  false;
+
 /**
  * Faults on the topology the Helm chart deploys: links, replication delay and clocks as
  * everywhere (SharedFaultBackend), through the addresses in the chart's topology map.
  *
- * A kill deletes the node's pod(s) at once (grace period 0, no SIGTERM handling), found by
- * the map's `pod` label selector in control's own namespace. Its controller (StatefulSet,
- * Deployment) creates a new pod straight away, so in Kubernetes the kill drill is "crash
- * and restart": there is no hold to keep a node down, `reviveNode` has nothing to release,
- * and the drill stays active until its TTL or heal only as a record of the crash.
+ * A kill holds the node down until its drill heals, as locally: it first puts the node's
+ * `hold` key in the kill-holds ConfigMap (FAULTLINE_KILL_HOLDS), then deletes its pod(s)
+ * (found by the map's `pod` label selector in control's own namespace). The controller
+ * (StatefulSet, Deployment) recreates each pod at once, and the new pod's `kill-hold` init
+ * container waits while the key is there. Heal removes the key and deletes the held pod, so
+ * its controller starts one that finds no hold now rather than when the kubelet next
+ * refreshes the mounted ConfigMap (a minute or more).
  *
  * The API client is created on the first kill, not at start: control starts and is ready
  * wherever it runs, and a missing cluster or RBAC permission fails that drill, clearly.
@@ -92,19 +113,25 @@ export class KubernetesFaultBackend extends SharedFaultBackend {
 
   constructor(
     topology: TopologySource,
-    env: ControlEnvironment,
+    private readonly environment: ControlEnvironment,
     @Inject(KUBE_CONFIG_LOADER) private readonly loadKubeConfig: KubeConfigLoader,
   ) {
-    super(topology, env, 'KubernetesFaultBackend');
+    super(topology, environment, 'KubernetesFaultBackend');
   }
 
-  private connect(): Cluster {
+  /** The cluster; `what` (the action, e.g. "kill pg-replica-1") prefixes any error. */
+  private connect(what: string): Cluster {
     if (!this.cluster) {
-      const config = this.loadKubeConfig();
+      let config: KubeConfig;
+      try {
+        config = this.loadKubeConfig();
+      } catch (err) {
+        throw new Error(`${what}: ${(err as Error).message}`);
+      }
       const namespace = config.getContextObject(config.getCurrentContext())?.namespace;
       if (!namespace) {
         throw new Error(
-          'the Kubernetes configuration names no namespace (in a pod: /var/run/secrets/kubernetes.io/serviceaccount/namespace)',
+          `${what}: the Kubernetes configuration names no namespace (in a pod: /var/run/secrets/kubernetes.io/serviceaccount/namespace)`,
         );
       }
       this.cluster = { pods: config.makeApiClient(CoreV1Api), namespace };
@@ -112,39 +139,102 @@ export class KubernetesFaultBackend extends SharedFaultBackend {
     return this.cluster;
   }
 
-  async killNode(node: string): Promise<void> {
-    const { pod: selector } = this.topology.node(node);
-    if (!selector) throw new Error(`kill ${node}: it has no pod selector in the topology map`);
-    let cluster: Cluster;
-    try {
-      cluster = this.connect();
-    } catch (err) {
-      throw new Error(`kill ${node}: ${(err as Error).message}`);
-    }
-    const { pods, namespace } = cluster;
-    const list = await this.call(node, 'list', namespace, () =>
+  /** The node's pod selector and hold key, and the cluster to use them in. */
+  private target(what: string, node: string): Cluster & { selector: string; hold: string } {
+    const { pod: selector, hold } = this.topology.node(node);
+    if (!selector) throw new Error(`${what}: it has no pod selector in the topology map`);
+    if (!hold) throw new Error(`${what}: it has no hold key in the topology map`);
+    return { ...this.connect(what), selector, hold };
+  }
+
+  async killNode(node: string, drillId: string): Promise<void> {
+    const what = `kill ${node}`;
+    const { pods, namespace, selector, hold } = this.target(what, node);
+    // The hold first: the pod's controller recreates it at once, and that pod must find it.
+    await this.setHold(what, hold, drillId);
+    const list = await this.call(what, 'list', 'pods', namespace, () =>
       pods.listNamespacedPod({ namespace, labelSelector: selector }),
     );
     if (list.items.length === 0) {
-      throw new Error(`kill ${node}: no pod in namespace ${namespace} matches ${selector}`);
+      throw new Error(`${what}: no pod in namespace ${namespace} matches ${selector}`);
     }
-    for (const { metadata } of list.items) {
-      const name = metadata?.name;
-      if (!name) continue;
-      try {
-        await this.call(node, 'delete', namespace, () =>
-          pods.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }),
-        );
-        this.logger.log(`kill ${node}: deleted pod ${namespace}/${name}`);
-      } catch (err) {
-        // Gone between the list and the delete: already what the kill wanted.
-        if (!(err instanceof KubernetesRefusal && err.code === 404)) throw err;
+    const deleted = new Set<string>();
+    for (const pod of list.items) {
+      if (await this.deletePod(what, pod)) deleted.add(pod.metadata!.uid!);
+    }
+    // The drill answers once the node is down: none of the deleted pods left.
+    const gone = async () =>
+      (await pods.listNamespacedPod({ namespace, labelSelector: selector })).items.every(
+        (p) => !deleted.has(p.metadata?.uid ?? ''),
+      );
+    const deadline = Date.now() + KILL_WAIT_MS;
+    while (!(await gone())) {
+      if (Date.now() > deadline) {
+        this.logger.warn(`${what}: its pods were still terminating after ${KILL_WAIT_MS} ms`);
+        return;
       }
+      await new Promise((r) => setTimeout(r, 250));
     }
   }
 
-  /** Nothing to release: the pod's controller has already replaced it (see above). */
-  async reviveNode(): Promise<void> {}
+  /** Removes the node's hold and restarts its held pod(s) now. */
+  async reviveNode(node: string): Promise<void> {
+    const what = `revive ${node}`;
+    const { pods, namespace, selector, hold } = this.target(what, node);
+    await this.setHold(what, hold, null);
+    const list = await this.call(what, 'list', 'pods', namespace, () =>
+      pods.listNamespacedPod({ namespace, labelSelector: selector }),
+    );
+    for (const pod of list.items.filter(isHeld)) await this.deletePod(what, pod);
+  }
+
+  /** What every topology clears (SharedFaultBackend), then every kill hold. */
+  override async clearAll(): Promise<string[]> {
+    const cleared = await super.clearAll();
+    await this.attempt(cleared, 'kill holds', async () => {
+      const what = 'clear the kill holds';
+      const { pods, namespace } = this.connect(what);
+      const holds = await pods.readNamespacedConfigMap({ name: this.holdsName(), namespace });
+      for (const hold of Object.keys(holds.data ?? {})) await this.setHold(what, hold, null);
+      const list = await pods.listNamespacedPod({ namespace });
+      for (const pod of list.items.filter(isHeld)) await this.deletePod(what, pod);
+    });
+    return cleared;
+  }
+
+  private holdsName(): string {
+    // Validated at start-up with FAULTLINE_FAULT_BACKEND=kubernetes.
+    return this.environment.FAULTLINE_KILL_HOLDS!;
+  }
+
+  /** Puts (`value`) or removes (`null`) one key of the kill-holds ConfigMap. */
+  private async setHold(what: string, hold: string, value: string | null): Promise<void> {
+    const { pods, namespace } = this.connect(what);
+    const name = this.holdsName();
+    await this.call(what, 'patch', 'configmaps', namespace, () =>
+      pods.patchNamespacedConfigMap(
+        { name, namespace, body: { data: { [hold]: value } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
+  }
+
+  /** Deletes one pod with a short grace period; false when it was already gone. */
+  private async deletePod(what: string, pod: V1Pod): Promise<boolean> {
+    const { pods, namespace } = this.connect(what);
+    const name = pod.metadata!.name!;
+    try {
+      await this.call(what, 'delete', 'pods', namespace, () =>
+        pods.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: KILL_GRACE_SECONDS }),
+      );
+      this.logger.log(`${what}: deleted pod ${namespace}/${name}`);
+      return true;
+    } catch (err) {
+      // Gone between the list and the delete: already what the kill wanted.
+      if (err instanceof KubernetesRefusal && err.code === 404) return false;
+      throw err;
+    }
+  }
 
   /**
    * Keeps `faultline.dev/role` on every PostgreSQL pod as the map says: the primary
@@ -174,7 +264,7 @@ export class KubernetesFaultBackend extends SharedFaultBackend {
   /** Labels each PostgreSQL node's pod with its role where the label differs. */
   async labelRoles(): Promise<void> {
     const nodes = this.topology.current().nodes.filter((n) => n.kind === 'postgres' && n.pod);
-    const { pods, namespace } = this.connect();
+    const { pods, namespace } = this.connect('role labels');
     for (const node of nodes) {
       const list = await pods.listNamespacedPod({ namespace, labelSelector: node.pod });
       for (const pod of list.items) {
@@ -190,12 +280,13 @@ export class KubernetesFaultBackend extends SharedFaultBackend {
   }
 
   /**
-   * One call to the API; its errors become drill errors that name the node, what control
+   * One call to the API; its errors become drill errors that name the action, what control
    * tried and, for 403, the RBAC permission its service account lacks.
    */
   private async call<T>(
-    node: string,
-    verb: 'list' | 'delete',
+    what: string,
+    verb: 'list' | 'delete' | 'patch',
+    resource: 'pods' | 'configmaps',
     namespace: string,
     request: () => Promise<T>,
   ): Promise<T> {
@@ -204,19 +295,19 @@ export class KubernetesFaultBackend extends SharedFaultBackend {
     } catch (err) {
       if (!(err instanceof ApiException)) {
         throw new Error(
-          `kill ${node}: cannot ${verb} pods through the Kubernetes API: ${(err as Error).message}`,
+          `${what}: cannot ${verb} ${resource} through the Kubernetes API: ${(err as Error).message}`,
         );
       }
       const message = apiMessage(err);
       if (err.code === 403) {
         throw new KubernetesRefusal(
           403,
-          `kill ${node}: control's service account may not ${verb} pods in namespace ${namespace}; its Role needs the "${verb}" permission on "pods" (${message})`,
+          `${what}: control's service account may not ${verb} ${resource} in namespace ${namespace}; its Role needs the "${verb}" permission on "${resource}" (${message})`,
         );
       }
       throw new KubernetesRefusal(
         err.code,
-        `kill ${node}: the Kubernetes API answered ${err.code} to ${verb} pods in namespace ${namespace}: ${message}`,
+        `${what}: the Kubernetes API answered ${err.code} to ${verb} ${resource} in namespace ${namespace}: ${message}`,
       );
     }
   }
