@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   chartDir,
+  chartTopology,
   dataOf,
   NAMESPACE,
   named,
@@ -61,6 +62,38 @@ function serviceUrl(name: string): string {
   return `http://${ip}:${port}`;
 }
 
+interface PodStatus {
+  conditions?: { type: string; status: string }[];
+  initContainerStatuses?: { name: string; state: { running?: object; terminated?: object } }[];
+}
+
+/** Starts a drill through the control API; its id. */
+async function startDrill(control: string, body: object): Promise<string> {
+  const drill = await httpJson(`${control}/drills`, {
+    headers: { authorization: `Bearer ${adminToken()}` },
+    body,
+  });
+  assert.equal(drill.status, 201, JSON.stringify(drill.body));
+  return (drill.body as { id: string }).id;
+}
+
+async function healDrill(control: string, id: string): Promise<void> {
+  const healed = await httpJson(`${control}/drills/${id}`, {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${adminToken()}` },
+  });
+  assert.equal(healed.status, 200, JSON.stringify(healed.body));
+}
+
+/** KEY=value lines. */
+const parseEnv = (text: string): Record<string, string> =>
+  Object.fromEntries(
+    text
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')).trim(), line.slice(line.indexOf('=') + 1)]),
+  );
+
 describe('the chart on the offline cluster', () => {
   withOwnCluster();
 
@@ -101,6 +134,7 @@ describe('the chart on the offline cluster', () => {
     const pods = JSON.parse(kubectl(['-n', NAMESPACE, 'get', 'pods', '-o', 'json'])) as {
       items: {
         metadata: { name: string };
+        spec: { containers: { name: string; image: string }[] };
         status: { conditions?: { type: string; status: string }[] };
       }[];
     };
@@ -108,6 +142,21 @@ describe('the chart on the offline cluster', () => {
       .filter((p) => !p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
       .map((p) => p.metadata.name);
     assert.deepEqual(notReady, []);
+    // The app image this run built from the repository: every app started from it and
+    // answered its health and readiness probes.
+    const fromAppImage = pods.items
+      .flatMap((p) => p.spec.containers)
+      .filter((c) => c.image === 'faultline.local/faultline:0.1.0')
+      .map((c) => c.name)
+      .sort();
+    assert.deepEqual(fromAppImage, [
+      'catalog',
+      'catalog',
+      'control',
+      'orders',
+      'payments',
+      'workload',
+    ]);
   });
 
   it('passes helm test (a cp-vs-ap scenario through the control API, every verdict valid)', () => {
@@ -141,7 +190,7 @@ describe('the chart on the offline cluster', () => {
     }, 60_000);
   });
 
-  it('lets control delete and label pods in its namespace, and nothing else', () => {
+  it('lets control delete and label pods and hold kills in its namespace, and nothing else', () => {
     const account = `system:serviceaccount:${NAMESPACE}:${RELEASE}-control`;
     const can = (...what: string[]) =>
       run(described.kubectl, [
@@ -159,6 +208,9 @@ describe('the chart on the offline cluster', () => {
     assert.equal(can('get', 'secrets', '-n', NAMESPACE), 'no');
     assert.equal(can('create', 'pods', '-n', NAMESPACE), 'no');
     assert.equal(can('patch', 'statefulsets', '-n', NAMESPACE), 'no');
+    assert.equal(can('patch', `configmaps/${RELEASE}-kill-holds`, '-n', NAMESPACE), 'yes');
+    assert.equal(can('patch', `configmaps/${RELEASE}-topology`, '-n', NAMESPACE), 'no');
+    assert.equal(can('create', 'configmaps', '-n', NAMESPACE), 'no');
   });
 
   it('answers a drill on a node the cluster does not have with 400', async () => {
@@ -170,29 +222,116 @@ describe('the chart on the offline cluster', () => {
     assert.match(JSON.stringify(answer.body), /pg-9|target/);
   });
 
-  it('a partition of pg-primary: payments answers 503 indeterminate, then heals', async () => {
-    const token = adminToken();
+  it("a partition of both standbys' replication links: a payment answers 503 indeterminate, then heals", async () => {
     const control = serviceUrl(`${RELEASE}-control`);
     const payments = serviceUrl(`${RELEASE}-payments`);
-    const headers = { authorization: `Bearer ${token}` };
-    const drill = await httpJson(`${control}/drills`, {
-      headers,
-      body: { kind: 'partition', target: 'pg-primary', ttlSeconds: 60 },
+    const account = await httpJson(`${payments}/accounts`, {
+      body: { owner: 'k8s', initialBalance: 100 },
     });
-    assert.equal(drill.status, 201, JSON.stringify(drill.body));
-    const during = await httpJson(`${payments}/accounts`, {
-      body: { owner: 'k8s', initialBalance: 1 },
-    });
-    assert.equal(during.status, 503, JSON.stringify(during.body));
-    const id = (drill.body as { id: string }).id;
-    const healed = await httpJson(`${control}/drills/${id}`, { method: 'DELETE', headers });
-    assert.equal(healed.status, 200, JSON.stringify(healed.body));
-    await eventually(async () => {
-      const after = await httpJson(`${payments}/accounts`, {
-        body: { owner: 'k8s', initialBalance: 1 },
+    assert.equal(account.status, 201, JSON.stringify(account.body));
+    const drills = [];
+    for (const link of ['pg-replica-1->pg-primary', 'pg-replica-2->pg-primary']) {
+      drills.push(await startDrill(control, { kind: 'partition', target: link, ttlSeconds: 120 }));
+    }
+    const payment = () =>
+      httpJson(`${payments}/payments`, {
+        headers: { 'idempotency-key': 'k8s-partition-1' },
+        body: { accountId: (account.body as { id: string }).id, amount: 1, reference: 'k8s' },
       });
-      assert.equal(after.status, 201, JSON.stringify(after.body));
+    const during = await payment();
+    assert.equal(during.status, 503, JSON.stringify(during.body));
+    assert.equal((during.body as { outcome: string }).outcome, 'indeterminate');
+    for (const id of drills) await healDrill(control, id);
+    // The same key after heal: the payment, committed once (201 or the recorded answer).
+    await eventually(async () => {
+      const after = await payment();
+      assert.ok([200, 201].includes(after.status), JSON.stringify(after.body));
+      assert.equal((after.body as { reference: string }).reference, 'k8s');
     }, 60_000);
+  });
+
+  it('a kill of a Redis replica holds its pod at start until heal, then it is Ready again', async () => {
+    const control = serviceUrl(`${RELEASE}-control`);
+    const pod = `${RELEASE}-redis-2`;
+    const uid = () =>
+      kubectl(['-n', NAMESPACE, 'get', 'pod', pod, '-o', 'jsonpath={.metadata.uid}']);
+    const before = uid();
+    const id = await startDrill(control, {
+      kind: 'kill',
+      target: 'redis-replica-2',
+      ttlSeconds: 120,
+    });
+    const held = () => {
+      const status = JSON.parse(
+        kubectl(['-n', NAMESPACE, 'get', 'pod', pod, '-o', 'jsonpath={.status}']),
+      ) as PodStatus;
+      const gate = status.initContainerStatuses?.find((c) => c.name === 'kill-hold');
+      assert.ok(gate?.state.running, `kill-hold is waiting: ${JSON.stringify(status)}`);
+      assert.ok(!status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    };
+    // Its StatefulSet recreates the pod at once; the new pod waits in kill-hold.
+    await eventually(async () => {
+      assert.notEqual(uid(), before, 'the pod was replaced');
+      held();
+    }, 30_000);
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 2_000));
+      held();
+    }
+    await healDrill(control, id);
+    await eventually(async () => {
+      const status = JSON.parse(
+        kubectl(['-n', NAMESPACE, 'get', 'pod', pod, '-o', 'jsonpath={.status}']),
+      ) as PodStatus;
+      assert.ok(
+        status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+        JSON.stringify(status),
+      );
+    }, 60_000);
+    assert.equal(
+      kubectl([
+        '-n',
+        NAMESPACE,
+        'get',
+        'configmap',
+        `${RELEASE}-kill-holds`,
+        '-o',
+        'jsonpath={.data}',
+      ]),
+      '',
+    );
+  });
+
+  it('lets no Sentinel re-point a replica past its link: a forced failover changes nothing', async () => {
+    const { masterName } = chartTopology().sentinel;
+    const redisCli = (pod: string, ...args: string[]) =>
+      kubectl(['-n', NAMESPACE, 'exec', pod, '--', 'redis-cli', ...args]);
+    const sentinel = (...args: string[]) =>
+      redisCli(`${RELEASE}-sentinel-0`, '-p', '26379', 'SENTINEL', ...args);
+    const links = parseEnv(
+      dataOf(named(renderChart(VARIANTS[0]!).manifests, 'ConfigMap', `${RELEASE}-redis`))[
+        'links.env'
+      ]!,
+    );
+    try {
+      assert.equal(sentinel('failover', masterName).trim(), 'OK');
+      // Sentinel sent REPLICAOF NO ONE to the replica it chose, which refused it.
+      await eventually(async () => {
+        const master = sentinel('master', masterName).trim().split('\n');
+        assert.equal(master[master.indexOf('failover-state') + 1], 'wait_promotion');
+      }, 30_000);
+      assert.match(redisCli(`${RELEASE}-redis-0`, 'info', 'replication'), /role:master/);
+      for (const n of [1, 2]) {
+        const info = redisCli(`${RELEASE}-redis-${n}`, 'info', 'replication');
+        assert.match(info, new RegExp(`master_host:${RELEASE}-toxiproxy\\r?\\n`));
+        assert.match(info, new RegExp(`master_port:${links[`LINK_PORT_${n}`]}\\r?\\n`));
+      }
+    } finally {
+      // Forget the failover that cannot finish (it would wait for failover-timeout).
+      for (const n of [0, 1, 2]) {
+        redisCli(`${RELEASE}-sentinel-${n}`, '-p', '26379', 'SENTINEL', 'reset', masterName);
+      }
+    }
   });
 
   it('uninstalls leaving what NOTES.txt says (the claims, the last test pod), and its command removes them', async () => {
