@@ -77,6 +77,9 @@ class LocalAddresses {
   }
 }
 
+/** Variables that name a Kubernetes object, not an address: only a kill drill reads them. */
+const OBJECT_NAMES = new Set(['FAULTLINE_KILL_HOLDS']);
+
 /** A service process started as a pod would start it: `node bin/service.js <app>`. */
 class AppProcess {
   output = '';
@@ -146,7 +149,9 @@ describe(
         const [host, pgPort] = addresses.translate(`${raw.PGHOST}:${raw.PGPORT}`).split(':');
         Object.assign(raw, { PGHOST: host, PGPORT: pgPort });
       }
-      for (const [name, value] of Object.entries(raw)) env[name] = addresses.translate(value);
+      for (const [name, value] of Object.entries(raw)) {
+        env[name] = OBJECT_NAMES.has(name) ? value : addresses.translate(value);
+      }
       return env;
     }
 
