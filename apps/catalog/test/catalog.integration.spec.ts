@@ -118,14 +118,14 @@ describe('catalog (AP) with wall-clock ordering', { timeout: 600_000 }, () => {
       assert.equal((await c.get('catalog-a', sku)).body.version, first.body.version),
     );
 
-    await c.toxiproxy.blackhole('redis-replica-1->redis-primary');
+    await c.toxiproxy.blackhole('redis-1->redis-primary');
     try {
       const second = await c.put('catalog-a', sku, product('v2'));
       assert.equal(second.status, 200);
       assert.ok(second.body.version > first.body.version);
 
       const eventual = await c.get('catalog-a', sku);
-      assert.equal(eventual.headers.get('x-served-by'), 'redis-replica-1');
+      assert.equal(eventual.headers.get('x-served-by'), 'redis-1');
       assert.equal(
         eventual.body.version,
         first.body.version,
@@ -403,7 +403,7 @@ describe('catalog (AP) with wall-clock ordering', { timeout: 600_000 }, () => {
     const text = await (await fetch(`${c.url('catalog-a')}/metrics`)).text();
     assert.match(
       text,
-      /faultline_catalog_reads_total\{[^}]*consistency="eventual"[^}]*served_by="redis-replica-1"[^}]*\} [1-9]/,
+      /faultline_catalog_reads_total\{[^}]*consistency="eventual"[^}]*served_by="redis-1"[^}]*\} [1-9]/,
     );
     assert.match(
       text,

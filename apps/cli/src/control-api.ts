@@ -8,6 +8,8 @@ export interface Drill {
   id: string;
   kind: string;
   target: string;
+  /** The node an endpoint target led to when the drill started. */
+  node?: string;
   params: DrillParams;
   ttlSeconds: number;
   startedAt: string;

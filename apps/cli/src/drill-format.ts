@@ -9,6 +9,10 @@ export const formatParams = (params: DrillParams): string =>
 /** An ISO timestamp to the second: milliseconds are noise next to TTLs in seconds. */
 export const formatTime = (iso: string): string => iso.replace(/\.\d+Z$/, 'Z');
 
+/** The target as given, and the node an endpoint led to: `pg-primary (pg-0)`. */
+export const formatTarget = (drill: Drill): string =>
+  drill.node ? `${drill.target} (${drill.node})` : drill.target;
+
 /** `<id> <kind> <target> [params]`: which drill, in one line. */
 export const describeDrill = (drill: Drill): string =>
-  [drill.id, drill.kind, drill.target, formatParams(drill.params)].filter(Boolean).join(' ');
+  [drill.id, drill.kind, formatTarget(drill), formatParams(drill.params)].filter(Boolean).join(' ');

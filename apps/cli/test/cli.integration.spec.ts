@@ -21,7 +21,7 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
   it('up --detach, status --json and down leave no process or listening port behind', async () => {
     const up = await faultline(env, 'up', '--detach');
     assert.equal(up.code, 0, up.stderr);
-    assert.match(up.stdout, /pg-primary\s+postgres\s+primary\s+127\.0\.0\.1:\d+/);
+    assert.match(up.stdout, /pg-0\s+postgres\s+primary\s+127\.0\.0\.1:\d+/);
 
     const status = await faultline(env, 'status', '--json');
     assert.equal(status.code, 0, status.stderr);
@@ -32,15 +32,15 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
       report.nodes.map((n) => n.name),
       [
         'toxiproxy',
-        'pg-primary',
-        'pg-replica-1',
-        'pg-replica-2',
-        'redis-primary',
-        'redis-replica-1',
-        'redis-replica-2',
+        'pg-0',
+        'pg-1',
+        'pg-2',
+        'redis-0',
+        'redis-1',
+        'redis-2',
+        'sentinel-0',
         'sentinel-1',
         'sentinel-2',
-        'sentinel-3',
         'kafka-0',
         'payments-0',
         'catalog-a',
@@ -84,15 +84,15 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
     assert.deepEqual(
       report.links.map((l) => [l.name, l.enabled, l.toxics.length]),
       [
-        ['pg-replica-1->pg-primary', true, 0],
-        ['pg-replica-2->pg-primary', true, 0],
-        ['redis-replica-1->redis-primary', true, 0],
-        ['redis-replica-2->redis-primary', true, 0],
+        ['pg-1->pg-primary', true, 0],
+        ['pg-2->pg-primary', true, 0],
+        ['redis-1->redis-primary', true, 0],
+        ['redis-2->redis-primary', true, 0],
         ['payments-0->pg-primary', true, 0],
         ['catalog-a->redis-primary', true, 0],
-        ['catalog-a->redis-replica-1', true, 0],
+        ['catalog-a->redis-1', true, 0],
         ['catalog-b->redis-primary', true, 0],
-        ['catalog-b->redis-replica-2', true, 0],
+        ['catalog-b->redis-2', true, 0],
         ['orders-0->pg-primary', true, 0],
         ['orders-0->kafka-0', true, 0],
       ],

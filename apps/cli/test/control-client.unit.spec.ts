@@ -158,7 +158,7 @@ describe('faultline drill commands against the control API', () => {
     answer = () => ({ status: 201, body: drill });
     await faultline(env, 'drill', 'partition', 'pg-primary', '--mode', 'refuse');
     await faultline(env, 'drill', 'latency', 'pg-primary', '--latency', '1s', '--jitter', '50');
-    await faultline(env, 'drill', 'replication-delay', 'pg-replica-1', '--delay', '2s');
+    await faultline(env, 'drill', 'replication-delay', 'pg-1', '--delay', '2s');
     assert.deepEqual(
       received.map((r) => (r.body as { params: unknown }).params),
       [{ mode: 'refuse' }, { latencyMs: 1_000, jitterMs: 50 }, { delayMs: 2_000 }],

@@ -18,15 +18,12 @@ describe('drillRequest', () => {
         ttlSeconds: 30,
       },
     );
-    assert.deepEqual(
-      drillRequest('replication-delay', 'pg-replica-1', { delay: '2s', for: '2m' }),
-      {
-        kind: 'replication-delay',
-        target: 'pg-replica-1',
-        params: { delayMs: 2_000 },
-        ttlSeconds: 120,
-      },
-    );
+    assert.deepEqual(drillRequest('replication-delay', 'pg-1', { delay: '2s', for: '2m' }), {
+      kind: 'replication-delay',
+      target: 'pg-1',
+      params: { delayMs: 2_000 },
+      ttlSeconds: 120,
+    });
   });
 
   it('reads a bare --for in seconds and leaves ttlSeconds out without it', () => {

@@ -12,17 +12,7 @@ import {
   TopologySupervisor,
   ToxiproxyClient,
 } from '@faultline/topology';
-
-interface Drill {
-  id: string;
-  kind: string;
-  target: string;
-  params: Record<string, unknown>;
-  state: string;
-  startedAt: string;
-  expiresAt: string;
-  error?: string;
-}
+import type { Drill } from '../src/drills/drill';
 
 describe('control: drills on the real topology', { timeout: 900_000 }, () => {
   let topology: TopologyState;
@@ -122,7 +112,7 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
         'replication delay on a primary',
         post({ kind: 'replication-delay', target: 'pg-primary', params: { delayMs: 1 } }),
         400,
-        /must be one of: pg-replica-1, pg-replica-2, redis-replica-1, redis-replica-2/,
+        /must be one of: pg-1, pg-2, redis-1, redis-2/,
       ],
       [
         'clock skew on a datastore',
@@ -168,7 +158,7 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
       ],
       [
         'zero delay',
-        post({ kind: 'replication-delay', target: 'pg-replica-1', params: { delayMs: 0 } }),
+        post({ kind: 'replication-delay', target: 'pg-1', params: { delayMs: 0 } }),
         400,
         /params.delayMs must be an integer from 1/,
       ],
@@ -239,9 +229,10 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
   });
 
   describe('each kind has its real effect', () => {
-    it('partition pg-primary: payments answers 503', async () => {
+    it('partition pg-primary: the endpoint resolves to pg-0, and payments answers 503', async () => {
       const d = await drill('partition', 'pg-primary');
       assert.deepEqual(d.state, 'active');
+      assert.equal(d.node, 'pg-0', 'the drill records the node the endpoint led to');
       const during = await httpJson(`${url('payments-0')}/accounts`, {
         body: { owner: 'p', initialBalance: 1 },
       });
@@ -252,7 +243,7 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
       );
       assert.deepEqual(
         topo.body.links.filter((l) => l.faults.some((f) => f.drillId === d.id)).map((l) => l.name),
-        ['pg-replica-1->pg-primary', 'pg-replica-2->pg-primary'],
+        ['pg-1->pg-primary', 'pg-2->pg-primary'],
       );
       await heal(d.id);
       await eventually(async () => {
@@ -263,7 +254,7 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
       }, 60_000);
     });
 
-    it('partition redis-replica-1: catalog-a eventual reads go stale', async () => {
+    it('partition redis-1: catalog-a eventual reads go stale', async () => {
       const put = (name: string) =>
         httpJson<{ version: number }>(`${url('catalog-a')}/products/p1`, {
           method: 'PUT',
@@ -272,12 +263,12 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
       const read = () => httpJson<{ name: string }>(`${url('catalog-a')}/products/p1`);
       await put('before');
       await eventually(async () => assert.equal((await read()).body.name, 'before'));
-      const d = await drill('partition', 'redis-replica-1');
+      const d = await drill('partition', 'redis-1');
       try {
         await put('after');
         const stale = await read();
         assert.equal(stale.status, 200);
-        assert.equal(stale.headers.get('x-served-by'), 'redis-replica-1');
+        assert.equal(stale.headers.get('x-served-by'), 'redis-1');
         assert.equal(stale.body.name, 'before');
       } finally {
         await heal(d.id);
@@ -320,12 +311,12 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
       }
     });
 
-    it('kill redis-replica-1: its port closes, and after heal it is back and in sync', async () => {
-      const before = node('redis-replica-1');
-      const d = await drill('kill', 'redis-replica-1');
+    it('kill redis-1: its port closes, and after heal it is back and in sync', async () => {
+      const before = node('redis-1');
+      const d = await drill('kill', 'redis-1');
       assert.equal(isAlive(before.pid), false);
       assert.equal(await portOpen(before.port), false);
-      await redisCommand(node('redis-primary'), 'SET', 'while-dead', 'yes');
+      await redisCommand(node('redis-0'), 'SET', 'while-dead', 'yes');
       await new Promise((r) => setTimeout(r, 2_500));
       assert.equal(await portOpen(before.port), false, 'held down while the drill is active');
       await heal(d.id);
@@ -334,11 +325,11 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
         assert.equal(info.master_link_status, 'up');
         assert.equal(await redisCommand(before, 'GET', 'while-dead'), 'yes');
       }, 30_000);
-      assert.notEqual(node('redis-replica-1').pid, before.pid, 'restarted as a new process');
+      assert.notEqual(node('redis-1').pid, before.pid, 'restarted as a new process');
     });
 
-    it('replication-delay on pg-replica-1: replay lag reaches the delay while byte lag stays small', async () => {
-      const d = await drill('replication-delay', 'pg-replica-1', { delayMs: 3_000 });
+    it('replication-delay on pg-1: replay lag reaches the delay while byte lag stays small', async () => {
+      const d = await drill('replication-delay', 'pg-1', { delayMs: 3_000 });
       try {
         await eventually(async () => {
           // Keep writing: lag is measured on WAL that moves.
@@ -346,11 +337,11 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
             body: { owner: 'lag', initialBalance: 1 },
           });
           const replay = await metric(
-            /^faultline_pg_replication_lag_seconds\{[^}]*replica="pg-replica-1"[^}]*stage="replay"/,
+            /^faultline_pg_replication_lag_seconds\{[^}]*replica="pg-1"[^}]*stage="replay"/,
           );
           assert.ok(replay !== undefined && replay >= 3, `replay lag ${replay}`);
         }, 30_000);
-        const bytes = await metric(/^faultline_pg_replication_lag_bytes\{replica="pg-replica-1"\}/);
+        const bytes = await metric(/^faultline_pg_replication_lag_bytes\{replica="pg-1"\}/);
         assert.ok(bytes !== undefined && bytes < 1_048_576, `byte lag ${bytes}`);
       } finally {
         await heal(d.id);
@@ -379,14 +370,12 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
   });
 
   it('heals a drill at its TTL without any DELETE', async () => {
-    const d = await drill('partition', 'catalog-b->redis-replica-2', {}, 2);
+    const d = await drill('partition', 'catalog-b->redis-2', {}, 2);
     await eventually(async () => {
       const now = await api<Drill>('GET', `/drills/${d.id}`);
       assert.equal(now.body.state, 'expired');
     }, 10_000);
-    const proxy = (await toxiproxy().proxies()).find(
-      (p) => p.name === 'catalog-b->redis-replica-2',
-    )!;
+    const proxy = (await toxiproxy().proxies()).find((p) => p.name === 'catalog-b->redis-2')!;
     assert.deepEqual(proxy.toxics, []);
     assert.ok(
       (await metric(/^faultline_drills_total\{kind="partition",outcome="expired"\}/))! >= 1,
@@ -394,7 +383,7 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
   });
 
   it('a control killed during a partition is restarted and clears the partition', async () => {
-    const d = await drill('partition', 'redis-replica-2');
+    const d = await drill('partition', 'redis-2');
     const controlBefore = node('control');
     assert.ok((await toxiproxy().proxies()).some((p) => p.toxics.length > 0));
     process.kill(controlBefore.pid, 'SIGKILL');

@@ -40,7 +40,7 @@ const TOPOLOGY_MAP: TopologyMap = {
   stateFile: '/var/lib/faultline/topology.json',
   nodes: [
     {
-      name: 'pg-primary',
+      name: 'pg-0',
       kind: 'postgres',
       role: 'primary',
       host: `faultline-postgres-0.faultline-postgres.${NAMESPACE}.svc.cluster.local`,
@@ -49,7 +49,7 @@ const TOPOLOGY_MAP: TopologyMap = {
       hold: 'faultline-postgres-0',
     },
     {
-      name: 'pg-replica-1',
+      name: 'pg-1',
       kind: 'postgres',
       role: 'replica',
       host: `faultline-postgres-1.faultline-postgres.${NAMESPACE}.svc.cluster.local`,
@@ -386,7 +386,7 @@ describe('KubernetesFaultBackend', () => {
       hold: `faultline-postgres-${i}`,
     }));
     const kubernetes = backend();
-    await kubernetes.killNode('pg-replica-1', 'drill-2');
+    await kubernetes.killNode('pg-1', 'drill-2');
     assert.equal(
       api.requests.find((r) => r.method === 'GET')!.query.get('labelSelector'),
       'statefulset.kubernetes.io/pod-name=faultline-postgres-1',
@@ -400,7 +400,7 @@ describe('KubernetesFaultBackend', () => {
     );
 
     api.requests.length = 0;
-    await kubernetes.reviveNode('pg-replica-1');
+    await kubernetes.reviveNode('pg-1');
     assert.deepEqual(api.holds, {}, 'the hold is gone');
     assert.deepEqual(
       api.requests.filter((r) => r.method === 'DELETE').map((r) => r.path),
@@ -413,7 +413,7 @@ describe('KubernetesFaultBackend', () => {
     );
 
     api.requests.length = 0;
-    await kubernetes.reviveNode('pg-replica-1');
+    await kubernetes.reviveNode('pg-1');
     assert.equal(
       api.requests.filter((r) => r.method === 'DELETE').length,
       0,
@@ -444,14 +444,14 @@ describe('KubernetesFaultBackend', () => {
     ];
     api.forbidden.add('patch');
     await assert.rejects(
-      backend().killNode('pg-replica-1', 'drill-3'),
-      /kill pg-replica-1: control's service account may not patch configmaps in namespace drills; its Role needs the "patch" permission on "configmaps"/,
+      backend().killNode('pg-1', 'drill-3'),
+      /kill pg-1: control's service account may not patch configmaps in namespace drills; its Role needs the "patch" permission on "configmaps"/,
     );
 
     api.forbidden.clear();
     api.forbidden.add('list');
-    await assert.rejects(backend().killNode('pg-replica-1', 'drill-3'), (err: Error) => {
-      assert.match(err.message, /^kill pg-replica-1: /);
+    await assert.rejects(backend().killNode('pg-1', 'drill-3'), (err: Error) => {
+      assert.match(err.message, /^kill pg-1: /);
       assert.match(err.message, /may not list pods in namespace drills/);
       assert.match(err.message, /"list" permission on "pods"/);
       assert.match(err.message, /cannot list resource "pods"/, "the API's own message is kept");
@@ -461,8 +461,8 @@ describe('KubernetesFaultBackend', () => {
     api.forbidden.clear();
     api.forbidden.add('delete');
     await assert.rejects(
-      backend().killNode('pg-replica-1', 'drill-3'),
-      /kill pg-replica-1: .*"delete" permission on "pods"/,
+      backend().killNode('pg-1', 'drill-3'),
+      /kill pg-1: .*"delete" permission on "pods"/,
     );
     assert.deepEqual(
       api.pods.map((p) => p.name),

@@ -57,16 +57,16 @@ describe('redis replication', () => {
 
   it('computes lag from the offsets the primary lists, mapped by port, and link state from each replica', () => {
     const samples = redisReplicationSamples(parseRedisInfo(PRIMARY_INFO), [
-      { name: 'redis-replica-1', port: 41001, info: replicaInfo('up', 5000) },
-      { name: 'redis-replica-2', port: 41002, info: replicaInfo('down', 4200) },
+      { name: 'redis-1', port: 41001, info: replicaInfo('up', 5000) },
+      { name: 'redis-2', port: 41002, info: replicaInfo('down', 4200) },
     ]);
     assert.deepEqual(samples.lagBytes, [
-      { labels: { replica: 'redis-replica-1' }, value: 100 },
-      { labels: { replica: 'redis-replica-2' }, value: 900 },
+      { labels: { replica: 'redis-1' }, value: 100 },
+      { labels: { replica: 'redis-2' }, value: 900 },
     ]);
     assert.deepEqual(samples.linkUp, [
-      { labels: { replica: 'redis-replica-1' }, value: 1 },
-      { labels: { replica: 'redis-replica-2' }, value: 0 },
+      { labels: { replica: 'redis-1' }, value: 1 },
+      { labels: { replica: 'redis-2' }, value: 0 },
     ]);
   });
 
@@ -86,19 +86,19 @@ describe('redis replication', () => {
   });
 
   it('has no lag without a primary answering as master', () => {
-    const replicas = [{ name: 'redis-replica-1', port: 41001, info: replicaInfo('down', 5000) }];
+    const replicas = [{ name: 'redis-1', port: 41001, info: replicaInfo('down', 5000) }];
     assert.deepEqual(redisReplicationSamples(undefined, replicas).lagBytes, []);
     const demoted = parseRedisInfo(PRIMARY_INFO.replace('role:master', 'role:slave'));
     assert.deepEqual(redisReplicationSamples(demoted, replicas).lagBytes, []);
     assert.deepEqual(redisReplicationSamples(undefined, replicas).linkUp, [
-      { labels: { replica: 'redis-replica-1' }, value: 0 },
+      { labels: { replica: 'redis-1' }, value: 0 },
     ]);
   });
 });
 
 const row = (over: Partial<ReplicationRow>): ReplicationRow => ({
   current_lsn: '0/5000000',
-  application_name: 'pg_replica_1',
+  application_name: 'pg_1',
   state: 'streaming',
   sync_state: 'quorum',
   lag_bytes: 0,
@@ -122,7 +122,7 @@ const standby = (name: string, replayLsn: string | null = null, delay: number | 
 });
 
 describe('postgres replication', () => {
-  const standbys = [standby('pg-replica-1'), standby('pg-replica-2')];
+  const standbys = [standby('pg-1'), standby('pg-2')];
 
   it('parses LSNs', () => {
     assert.equal(parseLsn('0/0'), 0n);
@@ -134,21 +134,21 @@ describe('postgres replication', () => {
     const samples = pgReplicationSamples(
       [
         row({ lag_bytes: 1024, write_lag: 0.002, flush_lag: 0.003, replay_lag: 0.5 }),
-        row({ application_name: 'pg_replica_2', lag_bytes: 0 }),
+        row({ application_name: 'pg_2', lag_bytes: 0 }),
       ],
       standbys,
     );
     assert.deepEqual(samples.lagBytes, [
-      { labels: { replica: 'pg-replica-1' }, value: 1024 },
-      { labels: { replica: 'pg-replica-2' }, value: 0 },
+      { labels: { replica: 'pg-1' }, value: 1024 },
+      { labels: { replica: 'pg-2' }, value: 0 },
     ]);
     assert.deepEqual(samples.lagSeconds, [
-      { labels: { replica: 'pg-replica-1', stage: 'write' }, value: 0.002 },
-      { labels: { replica: 'pg-replica-1', stage: 'flush' }, value: 0.003 },
-      { labels: { replica: 'pg-replica-1', stage: 'replay' }, value: 0.5 },
-      { labels: { replica: 'pg-replica-2', stage: 'write' }, value: 0 },
-      { labels: { replica: 'pg-replica-2', stage: 'flush' }, value: 0 },
-      { labels: { replica: 'pg-replica-2', stage: 'replay' }, value: 0 },
+      { labels: { replica: 'pg-1', stage: 'write' }, value: 0.002 },
+      { labels: { replica: 'pg-1', stage: 'flush' }, value: 0.003 },
+      { labels: { replica: 'pg-1', stage: 'replay' }, value: 0.5 },
+      { labels: { replica: 'pg-2', stage: 'write' }, value: 0 },
+      { labels: { replica: 'pg-2', stage: 'flush' }, value: 0 },
+      { labels: { replica: 'pg-2', stage: 'replay' }, value: 0 },
     ]);
     assert.equal(samples.syncStandbys, 2);
   });
@@ -159,12 +159,12 @@ describe('postgres replication', () => {
         row({ sync_state: 'async' }),
         row({ application_name: 'pg_basebackup', sync_state: 'sync' }),
       ],
-      [standby('pg-replica-1'), { name: 'pg-replica-2', row: undefined }],
+      [standby('pg-1'), { name: 'pg-2', row: undefined }],
     );
     assert.equal(samples.syncStandbys, 1);
     assert.deepEqual(
       samples.lagBytes.map((s) => s.labels.replica),
-      ['pg-replica-1'],
+      ['pg-1'],
     );
     assert.deepEqual(pgReplicationSamples([noStandbys], standbys), {
       lagBytes: [],
@@ -175,23 +175,19 @@ describe('postgres replication', () => {
 
   it('measures a cut-off standby that still answers from its own replay position', () => {
     const samples = pgReplicationSamples(
-      [row({ current_lsn: '1/00000010', application_name: 'pg_replica_2' })],
-      [standby('pg-replica-1', '0/FFFFFFF0'), standby('pg-replica-2', '0/10')],
+      [row({ current_lsn: '1/00000010', application_name: 'pg_2' })],
+      [standby('pg-1', '0/FFFFFFF0'), standby('pg-2', '0/10')],
     );
     assert.deepEqual(samples.lagBytes, [
-      { labels: { replica: 'pg-replica-1' }, value: 32 },
-      { labels: { replica: 'pg-replica-2' }, value: 0 },
+      { labels: { replica: 'pg-1' }, value: 32 },
+      { labels: { replica: 'pg-2' }, value: 0 },
     ]);
     // No timings for a standby the primary does not list.
-    assert.deepEqual(
-      [...new Set(samples.lagSeconds.map((s) => s.labels.replica))],
-      ['pg-replica-2'],
-    );
+    assert.deepEqual([...new Set(samples.lagSeconds.map((s) => s.labels.replica))], ['pg-2']);
     // Read a moment later than the primary, the standby may look ahead: that is 0, not negative.
-    assert.deepEqual(
-      pgReplicationSamples([noStandbys], [standby('pg-replica-1', '0/5000100')]).lagBytes,
-      [{ labels: { replica: 'pg-replica-1' }, value: 0 }],
-    );
+    assert.deepEqual(pgReplicationSamples([noStandbys], [standby('pg-1', '0/5000100')]).lagBytes, [
+      { labels: { replica: 'pg-1' }, value: 0 },
+    ]);
   });
 
   it('leaves bytes absent before the first replay, and prefers the streaming row of a standby', () => {
@@ -199,19 +195,19 @@ describe('postgres replication', () => {
       [
         row({ state: 'startup', lag_bytes: null }),
         row({ state: 'streaming', lag_bytes: 7 }),
-        row({ application_name: 'pg_replica_2', state: 'startup', lag_bytes: null }),
+        row({ application_name: 'pg_2', state: 'startup', lag_bytes: null }),
       ],
       standbys,
     );
-    assert.deepEqual(samples.lagBytes, [{ labels: { replica: 'pg-replica-1' }, value: 7 }]);
+    assert.deepEqual(samples.lagBytes, [{ labels: { replica: 'pg-1' }, value: 7 }]);
   });
 
   it('leaves the replay delay absent when the standby has replayed nothing or does not answer', () => {
-    assert.deepEqual(replayDelaySample('pg-replica-1', standby('x', '0/1', 3.25).row), [
-      { labels: { replica: 'pg-replica-1' }, value: 3.25 },
+    assert.deepEqual(replayDelaySample('pg-1', standby('x', '0/1', 3.25).row), [
+      { labels: { replica: 'pg-1' }, value: 3.25 },
     ]);
-    assert.deepEqual(replayDelaySample('pg-replica-1', standby('x', '0/1', null).row), []);
-    assert.deepEqual(replayDelaySample('pg-replica-1', undefined), []);
+    assert.deepEqual(replayDelaySample('pg-1', standby('x', '0/1', null).row), []);
+    assert.deepEqual(replayDelaySample('pg-1', undefined), []);
   });
 });
 

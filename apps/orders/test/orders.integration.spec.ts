@@ -229,7 +229,7 @@ describe('orders: the checkout saga over Kafka', { timeout: 900_000 }, () => {
   });
 
   it('redelivered events change nothing', async () => {
-    const pg = readState(topology.stateFile)!.nodes.find((n) => n.name === 'pg-primary')!;
+    const pg = readState(topology.stateFile)!.nodes.find((n) => n.name === 'pg-0')!;
     const count = async (sql: string) => (await pgQuery<{ n: number }>(pg, sql, 'faultline'))[0]!.n;
     const events = 'SELECT count(*)::int AS n FROM orders.outbox';
     const processed = 'SELECT count(*)::int AS n FROM orders.processed_events';

@@ -81,7 +81,7 @@ describe('payments (CP) against the real topology', { timeout: 900_000 }, () => 
     topology = await startTopology();
     toxiproxy = new ToxiproxyClient(topology.nodes.find((n) => n.name === 'toxiproxy')!.url!);
     base = topology.nodes.find((n) => n.name === 'payments-0')!.url!;
-    pgPrimary = topology.nodes.find((n) => n.name === 'pg-primary')!;
+    pgPrimary = topology.nodes.find((n) => n.name === 'pg-0')!;
   });
 
   after(async () => {
@@ -413,8 +413,8 @@ describe('payments (CP) against the real topology', { timeout: 900_000 }, () => 
         Array.from({ length: 10 }, (_, i) => openAccount(`partition-${i}`, 1_000)),
       );
       await bothStandbysStreaming();
-      await toxiproxy.blackhole('pg-replica-1->pg-primary');
-      await toxiproxy.blackhole('pg-replica-2->pg-primary');
+      await toxiproxy.blackhole('pg-1->pg-primary');
+      await toxiproxy.blackhole('pg-2->pg-primary');
       const keys = Array.from({ length: 50 }, () => randomUUID());
       const body = (i: number) => ({
         accountId: accounts[i % 10]!.id,
@@ -471,8 +471,8 @@ describe('payments (CP) against the real topology', { timeout: 900_000 }, () => 
       assert.equal(paid.status, 201);
       const paymentId = (paid.body as { id: string }).id;
       await bothStandbysStreaming();
-      await toxiproxy.blackhole('pg-replica-1->pg-primary');
-      await toxiproxy.blackhole('pg-replica-2->pg-primary');
+      await toxiproxy.blackhole('pg-1->pg-primary');
+      await toxiproxy.blackhole('pg-2->pg-primary');
       const key = randomUUID();
       const during = await refund(paymentId, key);
       assert.equal(during.status, 503, JSON.stringify(during.body));
@@ -495,7 +495,7 @@ describe('payments (CP) against the real topology', { timeout: 900_000 }, () => 
     it('keeps succeeding with one replication link cut', async () => {
       const account = await openAccount('one-link', 1_000);
       await bothStandbysStreaming();
-      await toxiproxy.blackhole('pg-replica-2->pg-primary');
+      await toxiproxy.blackhole('pg-2->pg-primary');
       for (let i = 0; i < 5; i++) {
         const res = await pay(randomUUID(), {
           accountId: account.id,

@@ -72,7 +72,7 @@ describe('scenarios under wall-clock ordering', { timeout: 600_000 }, () => {
     assert.ok(report.services.payments!.info > 0, 'the partition made some payments indeterminate');
     const staleness = result(report, 'staleness');
     assert.equal(staleness.valid, true, JSON.stringify(staleness));
-    assert.ok((staleness.stats['stale-by-node'] as Record<string, number>)['redis-replica-1']! > 0);
+    assert.ok((staleness.stats['stale-by-node'] as Record<string, number>)['redis-1']! > 0);
     assert.match(report.markdown, /^# cp-vs-ap: VALID/);
   });
 

@@ -5,8 +5,8 @@ both against each app's validated configuration.
 */}}
 {{- define "faultline.apps" -}}
 - { component: payments, node: payments-0, app: payments, values: payments }
-- { component: catalog-a, node: catalog-a, app: catalog, values: catalog, replica: redis-replica-1 }
-- { component: catalog-b, node: catalog-b, app: catalog, values: catalog, replica: redis-replica-2 }
+- { component: catalog-a, node: catalog-a, app: catalog, values: catalog, replica: redis-1 }
+- { component: catalog-b, node: catalog-b, app: catalog, values: catalog, replica: redis-2 }
 - { component: orders, node: orders-0, app: orders, values: orders }
 - { component: control, node: control, app: control, values: control }
 {{- if .Values.workload.enabled }}

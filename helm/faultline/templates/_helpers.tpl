@@ -171,11 +171,11 @@ locally. The key is the pod's own name in a StatefulSet, the Deployment's name o
 {{- if $kept -}}{{- $links = append $links . -}}{{- end -}}
 {{- end -}}
 {{- range $i := untilStep (int (add $modelStandbys 1)) (int (add $.Values.postgres.standbys 1)) 1 -}}
-{{- $name := printf "pg-replica-%d" $i -}}
+{{- $name := printf "pg-%d" $i -}}
 {{- $nodes = append $nodes (dict "name" $name "kind" "postgres" "role" "replica" "component" "postgres" "ordinal" $i) -}}
 {{- $links = append $links (dict "name" (printf "%s->pg-primary" $name) "client" $name "server" "pg-primary" "port" (add $t.extraStandbyLinkPortBase $i)) -}}
 {{- end -}}
-{{- toJson (dict "nodes" $nodes "links" $links "connections" $t.connections) -}}
+{{- toJson (dict "nodes" $nodes "endpoints" $t.endpoints "links" $links "connections" $t.connections) -}}
 {{- end -}}
 
 {{/* A link of the expanded topology by name: (dict "ctx" $ "name" "payments-0->pg-primary"). */}}
@@ -202,24 +202,25 @@ LINK_PORT_{{ $client.ordinal }}={{ .port }}
 {{- end -}}
 {{- end -}}
 
-{{/* A node of the expanded topology by name. */}}
+{{/* A node or read-write endpoint of the expanded topology by name (an endpoint has `endpoint: true`). */}}
 {{- define "faultline.node" -}}
 {{- $t := include "faultline.expandedTopology" .ctx | fromJson -}}
 {{- $found := dict -}}
 {{- range $t.nodes -}}{{- if eq .name $.name -}}{{- $found = . -}}{{- end -}}{{- end -}}
+{{- range $t.endpoints -}}{{- if eq .name $.name -}}{{- $found = merge (dict "endpoint" true) . -}}{{- end -}}{{- end -}}
 {{- if not $found -}}{{- fail (printf "no node %s in the topology" .name) -}}{{- end -}}
 {{- toJson $found -}}
 {{- end -}}
 
 {{/*
 Where a node is reached inside the cluster: a StatefulSet pod's own DNS name, or the
-Service of a single-pod component. The PostgreSQL primary is reached through the Service
+Service of a single-pod component. A read-write endpoint is the Service `<component>-primary`
 that selects `faultline.dev/role=primary`, so a failover that moves the label moves it.
 */}}
 {{- define "faultline.nodeHost" -}}
 {{- $node := include "faultline.node" . | fromJson -}}
-{{- if and (eq $node.component "postgres") (eq $node.role "primary") -}}
-{{- include "faultline.name" (dict "ctx" .ctx "component" "postgres-primary") -}}
+{{- if $node.endpoint -}}
+{{- include "faultline.name" (dict "ctx" .ctx "component" (printf "%s-primary" $node.component)) -}}
 {{- else if hasKey $node "ordinal" -}}
 {{- include "faultline.podHost" (dict "ctx" .ctx "component" $node.component "ordinal" $node.ordinal) -}}
 {{- else -}}

@@ -129,7 +129,7 @@ describe('the chart on the offline cluster', () => {
     );
   });
 
-  it('installs with the offline values and every pod becomes Ready', () => {
+  it('installs with the offline values: every pod Ready, the endpoints on the primaries', () => {
     helm(installArgs('--wait', '--timeout', '15m'));
     const pods = JSON.parse(kubectl(['-n', NAMESPACE, 'get', 'pods', '-o', 'json'])) as {
       items: {
@@ -157,6 +157,23 @@ describe('the chart on the offline cluster', () => {
       'payments',
       'workload',
     ]);
+    // The read-write endpoints lead to the pods control labelled primary.
+    for (const [service, pod] of [
+      ['postgres-primary', 'postgres-0'],
+      ['redis-primary', 'redis-0'],
+    ]) {
+      const targets = kubectl([
+        '-n',
+        NAMESPACE,
+        'get',
+        'endpointslices',
+        '-l',
+        `kubernetes.io/service-name=${RELEASE}-${service}`,
+        '-o',
+        'jsonpath={.items[*].endpoints[*].targetRef.name}',
+      ]);
+      assert.equal(targets.trim(), `${RELEASE}-${pod}`, `${service} selects ${pod}`);
+    }
   });
 
   it('passes helm test (a cp-vs-ap scenario through the control API, every verdict valid)', () => {
@@ -230,7 +247,7 @@ describe('the chart on the offline cluster', () => {
     });
     assert.equal(account.status, 201, JSON.stringify(account.body));
     const drills = [];
-    for (const link of ['pg-replica-1->pg-primary', 'pg-replica-2->pg-primary']) {
+    for (const link of ['pg-1->pg-primary', 'pg-2->pg-primary']) {
       drills.push(await startDrill(control, { kind: 'partition', target: link, ttlSeconds: 120 }));
     }
     const payment = () =>
@@ -258,7 +275,7 @@ describe('the chart on the offline cluster', () => {
     const before = uid();
     const id = await startDrill(control, {
       kind: 'kill',
-      target: 'redis-replica-2',
+      target: 'redis-2',
       ttlSeconds: 120,
     });
     const held = () => {

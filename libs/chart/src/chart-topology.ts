@@ -1,4 +1,6 @@
 import {
+  ENDPOINTS,
+  type EndpointSpec,
   LINKS,
   linkName,
   NODES,
@@ -20,6 +22,8 @@ export interface ChartTopology {
   /** Links of standbys beyond the model's (`postgres.standbys` > 2) start here. */
   extraStandbyLinkPortBase: number;
   nodes: ChartNode[];
+  /** The read-write endpoints: Services that select the pod labelled `faultline.dev/role=primary`. */
+  endpoints: ChartEndpoint[];
   links: ChartLink[];
   /** Traffic that does not cross a link: no drill cuts it, a NetworkPolicy still allows it. */
   connections: ChartConnection[];
@@ -32,6 +36,11 @@ export interface ChartNode extends NodeSpec {
   component: string;
   /** The pod's ordinal in a StatefulSet of several nodes. */
   ordinal?: number;
+}
+
+export interface ChartEndpoint extends EndpointSpec {
+  /** The StatefulSet whose primary pod it selects. */
+  component: string;
 }
 
 export interface ChartLink {
@@ -51,24 +60,18 @@ export interface ChartConnection {
   why: string;
 }
 
-/** Nodes that are one of several pods of a StatefulSet, and which ordinal. */
-const ORDINALS: Record<string, { component: string; ordinal: number }> = {
-  'pg-primary': { component: 'postgres', ordinal: 0 },
-  'redis-primary': { component: 'redis', ordinal: 0 },
+/** The StatefulSet that runs each numbered kind of node (`pg-1` is the postgres pod 1). */
+const STATEFUL_SETS: Record<string, string> = {
+  pg: 'postgres',
+  redis: 'redis',
+  sentinel: 'sentinel',
+  kafka: 'kafka',
 };
 
 export function chartNode(node: NodeSpec): ChartNode {
-  const numbered = /^(pg|redis)-replica-(\d+)$/.exec(node.name);
+  const numbered = /^(pg|redis|sentinel|kafka)-(\d+)$/.exec(node.name);
   if (numbered)
-    return {
-      ...node,
-      component: numbered[1] === 'pg' ? 'postgres' : 'redis',
-      ordinal: Number(numbered[2]),
-    };
-  const sentinel = /^sentinel-(\d+)$/.exec(node.name);
-  if (sentinel) return { ...node, component: 'sentinel', ordinal: Number(sentinel[1]) - 1 };
-  if (ORDINALS[node.name]) return { ...node, ...ORDINALS[node.name] };
-  if (node.name === 'kafka-0') return { ...node, component: 'kafka', ordinal: 0 };
+    return { ...node, component: STATEFUL_SETS[numbered[1]!]!, ordinal: Number(numbered[2]) };
   // payments-0 and orders-0 run as Deployments named after the app.
   return { ...node, component: node.name.replace(/-0$/, '') };
 }
@@ -127,6 +130,7 @@ export function chartTopology(): ChartTopology {
     linkPortBase: LINK_PORT_BASE,
     extraStandbyLinkPortBase: EXTRA_STANDBY_LINK_PORT_BASE,
     nodes: NODES.map(chartNode),
+    endpoints: ENDPOINTS.map((e) => ({ ...e, component: e.kind })),
     links: LINKS.map((link, n) => ({
       name: linkName(link),
       client: link.client,

@@ -8,6 +8,7 @@ import { getMetadataStorage } from 'class-validator';
 import { ServiceEnvironment } from '@faultline/service';
 import {
   CONTROL_SERVICE,
+  ENDPOINTS,
   repoRoot,
   SERVICES,
   WORKLOAD_SERVICE,
@@ -619,8 +620,8 @@ function expectedLinks(variant: string) {
   }[] = [...topology.links];
   if (variant === 'more-standbys') {
     links.push({
-      name: 'pg-replica-3->pg-primary',
-      client: 'pg-replica-3',
+      name: 'pg-3->pg-primary',
+      client: 'pg-3',
       server: 'pg-primary',
       port: topology.extraStandbyLinkPortBase + 3,
     });
@@ -650,7 +651,9 @@ function allowedTraffic(
     }
     throw new Error(`no Service of ${component} has a port ${name}`);
   };
+  // A link to an endpoint (pg-primary) reaches whichever pod of its StatefulSet is primary.
   const componentOf = (node: string) =>
+    ENDPOINTS.find((e) => e.name === node)?.kind ??
     chartNode({ name: node, kind: 'app', role: 'service' }).component;
   const allowed = new Set<string>();
   for (const link of expectedLinks(variant)) {

@@ -143,7 +143,7 @@ export class HistoryBuilder {
     } = {},
   ): this {
     const consistency = options.consistency ?? 'eventual';
-    const node = options.node ?? (consistency === 'strong' ? 'redis-primary' : 'redis-replica-1');
+    const node = options.node ?? (consistency === 'strong' ? 'redis-primary' : 'redis-1');
     const value: Record<string, unknown> = {
       sku,
       version,

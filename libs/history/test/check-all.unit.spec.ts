@@ -24,7 +24,7 @@ describe('checkAll and verdict', () => {
       .read('reader-1', 'sku-1', 1)
       .order('orderer', 'order-k1', [{ sku: 'order-sku-1', qty: 2 }], 'ok', 'o1')
       .finalPayments({ k1: 1 })
-      .finalRead('sku-1', 1, 'redis-replica-1')
+      .finalRead('sku-1', 1, 'redis-1')
       .finalOrders({
         o1: {
           state: 'confirmed',

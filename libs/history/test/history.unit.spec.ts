@@ -24,7 +24,7 @@ describe('HistoryRecorder', () => {
     const recorder = new HistoryRecorder({ now: readings(10, 20, 15, 30) });
     const a = recorder.invoke('p1', 'read', { sku: 'x' });
     recorder.invoke('p2', 'write', { sku: 'x', name: 'n' });
-    recorder.ok('p1', { sku: 'x', version: 1 }, { node: 'redis-replica-1' });
+    recorder.ok('p1', { sku: 'x', version: 1 }, { node: 'redis-1' });
     recorder.info('p2', null, { error: 'timeout' });
     assert.equal(a.index, 0);
     assert.deepEqual(
@@ -37,7 +37,7 @@ describe('HistoryRecorder', () => {
       ],
     );
     const [, , read, write] = recorder.history();
-    assert.equal(read!.node, 'redis-replica-1');
+    assert.equal(read!.node, 'redis-1');
     assert.equal(write!.error, 'timeout');
     assert.equal(write!.value, null);
     assert.ok(!('node' in write!) && !('error' in read!));

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { checkStaleness } from '../src/checkers/staleness';
 import { history } from './builder';
 
-const NODES = ['redis-primary', 'redis-replica-1', 'redis-replica-2'];
+const NODES = ['redis-primary', 'redis-1', 'redis-2'];
 
 describe('staleness checker', () => {
   it('passes a history whose reads are all fresh and whose replicas converge', () => {
@@ -14,14 +14,14 @@ describe('staleness checker', () => {
       .at(1)
       .read('reader-1', 'sku-1', 1)
       .read('writer-a', 'sku-1', 1, { consistency: 'strong' })
-      .drill('partition', 'redis-replica-1')
+      .drill('partition', 'redis-1')
       .at(2)
       .write('writer-a', 'sku-1', 2, 2000)
       .at(5)
       .heal()
       .at(6)
       .read('reader-1', 'sku-1', 2)
-      .read('reader-2', 'sku-1', 2, { node: 'redis-replica-2' })
+      .read('reader-2', 'sku-1', 2, { node: 'redis-2' })
       .at(20);
     for (const node of NODES) h.finalRead('sku-1', 2, node);
     const result = checkStaleness(h.ops());
@@ -44,7 +44,7 @@ describe('staleness checker', () => {
       .write('writer-a', 'sku-1', 2, 2000) // completes at 1.001
       .at(3)
       .read('reader-1', 'sku-1', 1) // invoked at 3.000: stale for 1.999 s
-      .read('reader-2', 'sku-1', 2, { node: 'redis-replica-2' })
+      .read('reader-2', 'sku-1', 2, { node: 'redis-2' })
       .read('reader-3', 'sku-2', 0); // never written: a 404 is version 0 and fresh
     const result = checkStaleness(h.ops());
     assert.equal(result.valid, true);
@@ -53,12 +53,12 @@ describe('staleness checker', () => {
     assert.equal(result.stats['stale-ratio'], 0.333333);
     assert.equal(result.stats['stale-age-max-seconds'], 1.999);
     assert.equal(result.stats['stale-age-p99-seconds'], 1.999);
-    assert.deepEqual(result.stats['stale-by-node'], { 'redis-replica-1': 1 });
+    assert.deepEqual(result.stats['stale-by-node'], { 'redis-1': 1 });
     assert.equal(result.stats.convergence, 'not judged: no heal');
     const [writeInvoke, , readInvoke, read] = result.examples[0]!;
     assert.deepEqual(writeInvoke!.value, { sku: 'sku-1', name: 'sku-1-v2' });
     assert.equal(readInvoke!.f, 'read');
-    assert.equal(read!.node, 'redis-replica-1');
+    assert.equal(read!.node, 'redis-1');
   });
 
   it('detects a stale strong read as invalid', () => {
@@ -80,7 +80,7 @@ describe('staleness checker', () => {
       .write('writer-a', 'sku-1', 1, 1000)
       .invoke('writer-a', 'write', { sku: 'sku-1', name: 'v2' }) // in flight: not yet acked
       .read('reader-1', 'sku-1', 2, { node: 'redis-primary' })
-      .read('reader-1', 'sku-1', 1, { node: 'redis-replica-1' }) // goes back: not stale
+      .read('reader-1', 'sku-1', 1, { node: 'redis-1' }) // goes back: not stale
       .read('reader-2', 'sku-1', 1)
       .complete('writer-a', 'ok', {
         sku: 'sku-1',
@@ -107,7 +107,7 @@ describe('staleness checker', () => {
       history()
         .at(0)
         .write('writer-a', 'sku-1', 1, 1000)
-        .drill('partition', 'redis-replica-1')
+        .drill('partition', 'redis-1')
         .at(1)
         .write('writer-a', 'sku-1', 2, 2000)
         .at(10)
@@ -139,12 +139,12 @@ describe('staleness checker', () => {
       .write('writer-a', 'sku-1', 1, 1000)
       .write('writer-a', 'sku-1', 2, 2000);
     h.finalRead('sku-1', 2, 'redis-primary')
-      .finalRead('sku-1', 2, 'redis-replica-1')
-      .finalRead('sku-1', 1, 'redis-replica-2');
+      .finalRead('sku-1', 2, 'redis-1')
+      .finalRead('sku-1', 1, 'redis-2');
     const result = checkStaleness(h.ops());
     assert.equal(result.valid, false);
     assert.deepEqual(result.anomalies, { 'final-read-behind': 1 });
-    assert.deepEqual(result.stats['final-reads-behind-by-node'], { 'redis-replica-2': 1 });
+    assert.deepEqual(result.stats['final-reads-behind-by-node'], { 'redis-2': 1 });
   });
 
   it('never lets an indeterminate or unfinished write make a read stale', () => {
@@ -156,7 +156,7 @@ describe('staleness checker', () => {
       .at(5)
       .read('reader-1', 'sku-1', 1, { consistency: 'strong' })
       .read('reader-2', 'sku-1', 1)
-      .finalRead('sku-1', 1, 'redis-replica-1');
+      .finalRead('sku-1', 1, 'redis-1');
     const result = checkStaleness(h.ops());
     assert.equal(result.valid, true);
     assert.deepEqual(result.anomalies, {});

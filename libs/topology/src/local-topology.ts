@@ -13,6 +13,7 @@ import {
   linkName,
   NODES,
   type NodeSpec,
+  resolveNode,
   type RunningNode,
   type TopologyState,
 } from './model';
@@ -132,8 +133,9 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
   ];
   const ports = new Map<string, number>();
   (await allocatePorts(names.length)).forEach((port, i) => ports.set(names[i]!, port));
+  // An endpoint's port is its primary's at start (the links' upstreams; a failover moves them).
   const portOf = (name: string): number => {
-    const port = ports.get(name);
+    const port = ports.get(resolveNode(NODES, name)?.name ?? name);
     if (port === undefined) throw new Error(`no port for ${name}`);
     return port;
   };
@@ -169,20 +171,18 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
     // Independent chains start together; within a chain, the primary comes first.
     await allOrFirstError([
       (async () => {
-        await start('pg-primary', (s) => launchPostgres(ctx, s));
-        await allOrFirstError(
-          ['pg-replica-1', 'pg-replica-2'].map((n) => start(n, (s) => launchPostgres(ctx, s))),
-        );
+        await start('pg-0', (s) => launchPostgres(ctx, s));
+        await allOrFirstError(['pg-1', 'pg-2'].map((n) => start(n, (s) => launchPostgres(ctx, s))));
         // Created once the standbys are up: with remote_apply, the commit waits for one of them.
-        await pgQuery({ host: HOST, port: portOf('pg-primary') }, `CREATE DATABASE ${DATABASE}`);
+        await pgQuery({ host: HOST, port: portOf('pg-0') }, `CREATE DATABASE ${DATABASE}`);
       })(),
       (async () => {
-        await start('redis-primary', (s) => launchRedis(ctx, s));
+        await start('redis-0', (s) => launchRedis(ctx, s));
         await allOrFirstError(
-          ['redis-replica-1', 'redis-replica-2'].map((n) => start(n, (s) => launchRedis(ctx, s))),
+          ['redis-1', 'redis-2'].map((n) => start(n, (s) => launchRedis(ctx, s))),
         );
         await allOrFirstError(
-          ['sentinel-1', 'sentinel-2', 'sentinel-3'].map((n) =>
+          ['sentinel-0', 'sentinel-1', 'sentinel-2'].map((n) =>
             start(n, (s) => launchSentinel(ctx, s)),
           ),
         );

@@ -29,18 +29,22 @@ export interface LinkSpec {
 
 export const linkName = (link: LinkSpec): string => `${link.client}->${link.server}`;
 
-/** Start order matters: Toxiproxy first (links exist before their clients), primaries before replicas. */
+/**
+ * Start order matters: Toxiproxy first (links exist before their clients), primaries before
+ * replicas. A node is named as its Kubernetes pod is; `role` is the role it starts in (ordinal
+ * 0 the primary), and a failover may move it.
+ */
 export const NODES: readonly NodeSpec[] = [
   { name: 'toxiproxy', kind: 'toxiproxy', role: 'proxy' },
-  { name: 'pg-primary', kind: 'postgres', role: 'primary' },
-  { name: 'pg-replica-1', kind: 'postgres', role: 'replica' },
-  { name: 'pg-replica-2', kind: 'postgres', role: 'replica' },
-  { name: 'redis-primary', kind: 'redis', role: 'primary' },
-  { name: 'redis-replica-1', kind: 'redis', role: 'replica' },
-  { name: 'redis-replica-2', kind: 'redis', role: 'replica' },
+  { name: 'pg-0', kind: 'postgres', role: 'primary' },
+  { name: 'pg-1', kind: 'postgres', role: 'replica' },
+  { name: 'pg-2', kind: 'postgres', role: 'replica' },
+  { name: 'redis-0', kind: 'redis', role: 'primary' },
+  { name: 'redis-1', kind: 'redis', role: 'replica' },
+  { name: 'redis-2', kind: 'redis', role: 'replica' },
+  { name: 'sentinel-0', kind: 'sentinel', role: 'sentinel' },
   { name: 'sentinel-1', kind: 'sentinel', role: 'sentinel' },
   { name: 'sentinel-2', kind: 'sentinel', role: 'sentinel' },
-  { name: 'sentinel-3', kind: 'sentinel', role: 'sentinel' },
   { name: 'kafka-0', kind: 'kafka', role: 'broker' },
   { name: 'payments-0', kind: 'app', role: 'service' },
   { name: 'catalog-a', kind: 'app', role: 'service' },
@@ -51,16 +55,40 @@ export const NODES: readonly NodeSpec[] = [
   { name: 'workload', kind: 'app', role: 'service' },
 ];
 
+/**
+ * A read-write endpoint (CloudNativePG's `-rw` Service): whichever node of its kind is
+ * primary now. A link to it follows the primary: locally its Toxiproxy upstream moves, in
+ * Kubernetes it is a Service selecting the role label control keeps on the pods.
+ */
+export interface EndpointSpec {
+  name: string;
+  kind: 'postgres' | 'redis';
+}
+
+export const ENDPOINTS: readonly EndpointSpec[] = [
+  { name: 'pg-primary', kind: 'postgres' },
+  { name: 'redis-primary', kind: 'redis' },
+];
+
+export const isEndpoint = (name: string): boolean => ENDPOINTS.some((e) => e.name === name);
+
+/** The node `name` is now: an endpoint's current primary, or the node of that name. */
+export function resolveNode<N extends NodeSpec>(nodes: readonly N[], name: string): N | undefined {
+  const endpoint = ENDPOINTS.find((e) => e.name === name);
+  if (!endpoint) return nodes.find((n) => n.name === name);
+  return nodes.find((n) => n.kind === endpoint.kind && n.role === 'primary');
+}
+
 export const LINKS: readonly LinkSpec[] = [
-  { client: 'pg-replica-1', server: 'pg-primary' },
-  { client: 'pg-replica-2', server: 'pg-primary' },
-  { client: 'redis-replica-1', server: 'redis-primary' },
-  { client: 'redis-replica-2', server: 'redis-primary' },
+  { client: 'pg-1', server: 'pg-primary' },
+  { client: 'pg-2', server: 'pg-primary' },
+  { client: 'redis-1', server: 'redis-primary' },
+  { client: 'redis-2', server: 'redis-primary' },
   { client: 'payments-0', server: 'pg-primary' },
   { client: 'catalog-a', server: 'redis-primary' },
-  { client: 'catalog-a', server: 'redis-replica-1' },
+  { client: 'catalog-a', server: 'redis-1' },
   { client: 'catalog-b', server: 'redis-primary' },
-  { client: 'catalog-b', server: 'redis-replica-2' },
+  { client: 'catalog-b', server: 'redis-2' },
   { client: 'orders-0', server: 'pg-primary' },
   { client: 'orders-0', server: 'kafka-0', dedicatedListener: true },
 ];
@@ -71,9 +99,8 @@ export const dedicatedListenerPort = (link: LinkSpec): string => `${linkName(lin
 /** The standby names the primary's `synchronous_standby_names` refers to. */
 export const pgApplicationName = (nodeName: string): string => nodeName.replace(/-/g, '_');
 
-export const SYNCHRONOUS_STANDBY_NAMES = `ANY 1 (${NODES.filter(
-  (n) => n.kind === 'postgres' && n.role === 'replica',
-)
+/** Every PostgreSQL node: whichever is primary is not its own standby, so no failover changes it. */
+export const SYNCHRONOUS_STANDBY_NAMES = `ANY 1 (${NODES.filter((n) => n.kind === 'postgres')
   .map((n) => pgApplicationName(n.name))
   .join(', ')})`;
 

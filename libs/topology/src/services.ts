@@ -68,8 +68,8 @@ export const SERVICES: readonly ServiceSpec[] = [
       PAYMENTS_COMMIT_TIMEOUT_MS: '2000',
     }),
   },
-  catalog('catalog-a', 'redis-replica-1'),
-  catalog('catalog-b', 'redis-replica-2'),
+  catalog('catalog-a', 'redis-1'),
+  catalog('catalog-b', 'redis-2'),
   {
     node: 'orders-0',
     app: 'orders',

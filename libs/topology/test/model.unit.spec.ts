@@ -5,9 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
+  isEndpoint,
   LINKS,
   linkName,
   NODES,
+  type NodeSpec,
+  resolveNode,
   parseRedisInfo,
   rulesDir,
   SYNCHRONOUS_STANDBY_NAMES,
@@ -15,28 +18,48 @@ import {
 import { scrapeConfig } from '../src/nodes/prometheus';
 
 describe('topology model', () => {
-  it('names every link client->server after nodes that exist', () => {
+  it('names every link client->server after a node, its server a node or an endpoint', () => {
     const names = new Set(NODES.map((n) => n.name));
     for (const link of LINKS) {
-      assert.ok(names.has(link.client) && names.has(link.server), linkName(link));
+      assert.ok(names.has(link.client), linkName(link));
+      assert.ok(names.has(link.server) || isEndpoint(link.server), linkName(link));
     }
     assert.deepEqual(LINKS.map(linkName), [
-      'pg-replica-1->pg-primary',
-      'pg-replica-2->pg-primary',
-      'redis-replica-1->redis-primary',
-      'redis-replica-2->redis-primary',
+      'pg-1->pg-primary',
+      'pg-2->pg-primary',
+      'redis-1->redis-primary',
+      'redis-2->redis-primary',
       'payments-0->pg-primary',
       'catalog-a->redis-primary',
-      'catalog-a->redis-replica-1',
+      'catalog-a->redis-1',
       'catalog-b->redis-primary',
-      'catalog-b->redis-replica-2',
+      'catalog-b->redis-2',
       'orders-0->pg-primary',
       'orders-0->kafka-0',
     ]);
   });
 
-  it('asks for a quorum of one of the two standbys', () => {
-    assert.equal(SYNCHRONOUS_STANDBY_NAMES, 'ANY 1 (pg_replica_1, pg_replica_2)');
+  it('asks for a quorum of one standby, naming every node (a primary is never its own standby)', () => {
+    assert.equal(SYNCHRONOUS_STANDBY_NAMES, 'ANY 1 (pg_0, pg_1, pg_2)');
+  });
+
+  it('resolves an endpoint to the primary of its kind, and a node to itself', () => {
+    assert.equal(resolveNode(NODES, 'pg-primary')?.name, 'pg-0');
+    assert.equal(resolveNode(NODES, 'redis-primary')?.name, 'redis-0');
+    assert.equal(resolveNode(NODES, 'pg-1')?.name, 'pg-1');
+    // After a failover the endpoint follows the role.
+    const moved = NODES.map((n) =>
+      n.kind === 'postgres' ? { ...n, role: n.name === 'pg-2' ? 'primary' : 'replica' } : n,
+    ) as NodeSpec[];
+    assert.equal(resolveNode(moved, 'pg-primary')?.name, 'pg-2');
+    assert.equal(
+      resolveNode(
+        moved.filter((n) => n.name !== 'pg-2'),
+        'pg-primary',
+      ),
+      undefined,
+      'no primary: the endpoint leads nowhere',
+    );
   });
 });
 

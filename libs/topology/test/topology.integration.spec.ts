@@ -42,7 +42,7 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
     let primary: Client;
 
     before(async () => {
-      primary = new Client({ host: '127.0.0.1', port: port('pg-primary'), user: 'postgres' });
+      primary = new Client({ host: '127.0.0.1', port: port('pg-0'), user: 'postgres' });
       await primary.connect();
       await primary.query('CREATE TABLE marks (id serial PRIMARY KEY, note text NOT NULL)');
     });
@@ -61,8 +61,8 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
         'SELECT application_name, sync_state, state FROM pg_stat_replication ORDER BY application_name',
       );
       assert.deepEqual(rows, [
-        { application_name: 'pg_replica_1', sync_state: 'quorum', state: 'streaming' },
-        { application_name: 'pg_replica_2', sync_state: 'quorum', state: 'streaming' },
+        { application_name: 'pg_1', sync_state: 'quorum', state: 'streaming' },
+        { application_name: 'pg_2', sync_state: 'quorum', state: 'streaming' },
       ]);
       const [settings] = (
         await primary.query<{ names: string; commit: string }>(
@@ -70,7 +70,7 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
         )
       ).rows;
       assert.deepEqual(settings, {
-        names: 'ANY 1 (pg_replica_1, pg_replica_2)',
+        names: 'ANY 1 (pg_0, pg_1, pg_2)',
         commit: 'remote_apply',
       });
     });
@@ -78,12 +78,12 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
     it('replicates through the Toxiproxy links', async () => {
       for (const n of [1, 2]) {
         const [row] = await pgQuery<{ conninfo: string }>(
-          node(`pg-replica-${n}`),
+          node(`pg-${n}`),
           'SELECT conninfo FROM pg_stat_wal_receiver',
         );
-        const link = topology.links.find((l) => l.name === `pg-replica-${n}->pg-primary`)!;
+        const link = topology.links.find((l) => l.name === `pg-${n}->pg-primary`)!;
         assert.match(row!.conninfo, new RegExp(`port=${link.listen.split(':')[1]}\\b`));
-        assert.match(row!.conninfo, new RegExp(`application_name=pg_replica_${n}\\b`));
+        assert.match(row!.conninfo, new RegExp(`application_name=pg_${n}\\b`));
       }
     });
 
@@ -93,8 +93,7 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
       );
       const id = rows[0]!.id;
       const seenOn = async (n: number) =>
-        (await pgQuery(node(`pg-replica-${n}`), `SELECT 1 FROM marks WHERE id = ${id}`)).length ===
-        1;
+        (await pgQuery(node(`pg-${n}`), `SELECT 1 FROM marks WHERE id = ${id}`)).length === 1;
       // remote_apply with ANY 1: at least one standby has applied the row before the commit returns.
       const immediately = await Promise.all([seenOn(1), seenOn(2)]);
       assert.ok(immediately.includes(true), 'no standby had applied the committed row');
@@ -106,9 +105,9 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
     });
 
     it('blocks commits while both replication links are partitioned, and completes them after heal', async () => {
-      await toxiproxy.blackhole('pg-replica-1->pg-primary');
-      await toxiproxy.blackhole('pg-replica-2->pg-primary');
-      const writer = new Client({ host: '127.0.0.1', port: port('pg-primary'), user: 'postgres' });
+      await toxiproxy.blackhole('pg-1->pg-primary');
+      await toxiproxy.blackhole('pg-2->pg-primary');
+      const writer = new Client({ host: '127.0.0.1', port: port('pg-0'), user: 'postgres' });
       await writer.connect();
       try {
         const commit = writer.query("INSERT INTO marks (note) VALUES ('during partition')");
@@ -126,12 +125,12 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
     });
 
     it('keeps committing with one link cut (ANY 1)', async () => {
-      await toxiproxy.blackhole('pg-replica-1->pg-primary');
+      await toxiproxy.blackhole('pg-1->pg-primary');
       try {
         // Wait until the replica-2 connection is streaming again after the previous test's heal.
         await eventually(async () => {
           const { rows } = await primary.query(
-            "SELECT 1 FROM pg_stat_replication WHERE application_name = 'pg_replica_2' AND state = 'streaming'",
+            "SELECT 1 FROM pg_stat_replication WHERE application_name = 'pg_2' AND state = 'streaming'",
           );
           assert.equal(rows.length, 1);
         }, 30_000);
@@ -148,12 +147,12 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
 
   describe('Redis', () => {
     let primary: Redis;
-    const replica = (n: number) => node(`redis-replica-${n}`);
+    const replica = (n: number) => node(`redis-${n}`);
     const get = async (p: Endpoint, key: string) =>
       (await redisCommand(p, 'GET', key)) as string | null;
 
     before(() => {
-      primary = new Redis({ host: '127.0.0.1', port: port('redis-primary'), lazyConnect: true });
+      primary = new Redis({ host: '127.0.0.1', port: port('redis-0'), lazyConnect: true });
     });
 
     after(async () => {
@@ -172,7 +171,7 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
     });
 
     it('serves stale data from a cut-off replica, reports the link down, and converges after heal', async () => {
-      await toxiproxy.blackhole('redis-replica-1->redis-primary');
+      await toxiproxy.blackhole('redis-1->redis-primary');
       await primary.set('sku:1', 'v2');
       await eventually(async () => assert.equal(await get(replica(2), 'sku:1'), 'v2'));
       await eventually(async () => {
@@ -189,7 +188,7 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
     });
 
     it('has three Sentinels that agree on the primary', async () => {
-      for (const n of [1, 2, 3]) {
+      for (const n of [0, 1, 2]) {
         await eventually(async () => {
           const addr = await redisCommand(
             node(`sentinel-${n}`),
@@ -197,7 +196,7 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
             'get-master-addr-by-name',
             SENTINEL_MASTER_NAME,
           );
-          assert.deepEqual(addr, ['127.0.0.1', String(port('redis-primary'))]);
+          assert.deepEqual(addr, ['127.0.0.1', String(port('redis-0'))]);
           // Quorum reachable: every Sentinel has found the other two.
           const quorum = await redisCommand(
             node(`sentinel-${n}`),
@@ -211,12 +210,10 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
     });
 
     it('lets no Sentinel re-point a replica past its link: a forced failover changes nothing', async () => {
-      const sentinel = node('sentinel-1');
+      const sentinel = node('sentinel-0');
       const linkPort = (n: number) =>
         Number(
-          topology.links
-            .find((l) => l.name === `redis-replica-${n}->redis-primary`)!
-            .listen.split(':')[1],
+          topology.links.find((l) => l.name === `redis-${n}->redis-primary`)!.listen.split(':')[1],
         );
       const replication = async (name: string) =>
         parseRedisInfo(String(await redisCommand(node(name), 'INFO', 'replication')));
@@ -235,15 +232,15 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
           )) as string[];
           assert.equal(master[master.indexOf('failover-state') + 1], 'wait_promotion');
         }, 15_000);
-        assert.equal((await replication('redis-primary')).role, 'master');
+        assert.equal((await replication('redis-0')).role, 'master');
         for (const n of [1, 2]) {
-          const info = await replication(`redis-replica-${n}`);
+          const info = await replication(`redis-${n}`);
           assert.equal(info.role, 'slave');
-          assert.equal(Number(info.master_port), linkPort(n), `redis-replica-${n} is on its link`);
+          assert.equal(Number(info.master_port), linkPort(n), `redis-${n} is on its link`);
         }
       } finally {
         // Forget the failover that cannot finish (it would wait for failover-timeout).
-        for (const n of [1, 2, 3]) {
+        for (const n of [0, 1, 2]) {
           await redisCommand(node(`sentinel-${n}`), 'SENTINEL', 'reset', SENTINEL_MASTER_NAME);
         }
       }

@@ -1,6 +1,6 @@
 import type { ControlClient } from '../control-client';
 import type { Drill } from '../control-api';
-import { formatParams, formatTime } from '../drill-format';
+import { formatParams, formatTarget, formatTime } from '../drill-format';
 import { renderTable } from '../table';
 
 export function formatDrills(drills: Drill[]): string {
@@ -9,7 +9,7 @@ export function formatDrills(drills: Drill[]): string {
     drills.map((d) => [
       d.id,
       d.kind,
-      d.target,
+      formatTarget(d),
       formatParams(d.params) || '-',
       d.state,
       formatTime(d.startedAt),

@@ -1,4 +1,10 @@
-import type { RunningLink, TopologyMap } from '@faultline/topology';
+import {
+  ENDPOINTS,
+  isEndpoint,
+  resolveNode,
+  type RunningLink,
+  type TopologyMap,
+} from '@faultline/topology';
 import type { DrillKind, DrillParams } from './drill';
 import type { FaultBackend } from './fault-backend';
 
@@ -8,6 +14,8 @@ export class InvalidDrill extends Error {}
 /** A validated drill, ready to apply: what it holds, how to apply it and how to heal it. */
 export interface DrillPlan {
   params: DrillParams;
+  /** The node an endpoint target (`pg-primary`) led to when the drill was planned. */
+  node?: string;
   footprint: string[];
   apply(backend: FaultBackend, drillId: string): Promise<void>;
   heal(backend: FaultBackend, drillId: string): Promise<void>;
@@ -84,12 +92,14 @@ const linkFootprint = (links: RunningLink[]) => links.map((l) => `link:${l.name}
 function linksOf(topology: TopologyMap, target: string): RunningLink[] {
   const link = topology.links.find((l) => l.name === target);
   if (link) return [link];
-  const isDatastore = (name: string) => topology.nodes.find((n) => n.name === name)?.kind !== 'app';
-  const touching = topology.links.filter((l) => l.client === target || l.server === target);
+  const isDatastore = (name: string) => resolveNode(topology.nodes, name)?.kind !== 'app';
+  const touching = topology.links.filter(
+    (l) => l.client === target || serverOf(topology, l) === target,
+  );
   const peers = touching.filter(
     (l) =>
       (l.client === target && isDatastore(l.server)) ||
-      (l.server === target && isDatastore(l.client)),
+      (serverOf(topology, l) === target && isDatastore(l.client)),
   );
   // A datastore with no datastore peers (Kafka here) is cut off from its clients instead.
   return peers.length > 0 ? peers : touching;
@@ -102,11 +112,19 @@ interface KindDefinition {
   plan(topology: TopologyMap, target: string, params: DrillParams): Omit<DrillPlan, 'params'>;
 }
 
+/** The node a link's server is now (a link to an endpoint reaches its current primary). */
+const serverOf = (t: TopologyMap, link: RunningLink) => resolveNode(t.nodes, link.server)?.name;
+
 const nodesWithLinks = (t: TopologyMap) =>
   t.nodes
     .map((n) => n.name)
-    .filter((name) => t.links.some((l) => l.client === name || l.server === name));
-const nodesAndLinks = (t: TopologyMap) => [...nodesWithLinks(t), ...t.links.map((l) => l.name)];
+    .filter((name) => t.links.some((l) => l.client === name || serverOf(t, l) === name));
+/** Nodes with links, the endpoints (resolved when a drill starts), and the links. */
+const nodesAndLinks = (t: TopologyMap) => [
+  ...nodesWithLinks(t),
+  ...ENDPOINTS.map((e) => e.name),
+  ...t.links.map((l) => l.name),
+];
 
 const KINDS: Record<DrillKind, KindDefinition> = {
   partition: {
@@ -153,8 +171,10 @@ const KINDS: Record<DrillKind, KindDefinition> = {
   },
   kill: {
     // Not Toxiproxy (it carries every link) nor control itself (it heals the drills).
-    targets: (t) =>
-      t.nodes.filter((n) => n.kind !== 'toxiproxy' && n.name !== 'control').map((n) => n.name),
+    targets: (t) => [
+      ...t.nodes.filter((n) => n.kind !== 'toxiproxy' && n.name !== 'control').map((n) => n.name),
+      ...ENDPOINTS.map((e) => e.name),
+    ],
     params: [],
     plan: (_topology, target) => ({
       footprint: [`node:${target}`],
@@ -178,9 +198,7 @@ const KINDS: Record<DrillKind, KindDefinition> = {
         };
       }
       // Redis has no apply delay: its replication link is slowed instead.
-      const links = topology.links.filter(
-        (l) => l.client === target && l.server.endsWith('-primary'),
-      );
+      const links = topology.links.filter((l) => l.client === target && isEndpoint(l.server));
       return {
         footprint: linkFootprint(links),
         apply: async (backend, id) => {
@@ -230,5 +248,8 @@ export function planDrill(
     definition.params,
     (rawParams ?? {}) as Record<string, unknown>,
   );
-  return { params, ...definition.plan(topology, target, params) };
+  if (!isEndpoint(target)) return { params, ...definition.plan(topology, target, params) };
+  const node = resolveNode(topology.nodes, target)?.name;
+  if (!node) throw new InvalidDrill(`${target} leads to no node now: none is primary`);
+  return { params, node, ...definition.plan(topology, node, params) };
 }

@@ -17,6 +17,8 @@ export interface Drill {
   id: string;
   kind: DrillKind;
   target: string;
+  /** The node an endpoint target (`pg-primary`, `redis-primary`) led to when it started. */
+  node?: string;
   params: DrillParams;
   ttlSeconds: number;
   startedAt: string;

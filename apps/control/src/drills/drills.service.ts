@@ -123,6 +123,7 @@ export class DrillsService implements OnApplicationBootstrap, OnApplicationShutd
         id: randomUUID(),
         kind: request.kind as Drill['kind'],
         target: request.target as string,
+        ...(plan.node ? { node: plan.node } : {}),
         params: plan.params,
         ttlSeconds,
         startedAt: started.toISOString(),

@@ -34,7 +34,7 @@ export const loadInClusterConfig: KubeConfigLoader = () => {
   return config;
 };
 
-/** The label the chart's `<release>-postgres-primary` Service selects the primary by. */
+/** The label the chart's endpoint Services (`<release>-postgres-primary`, `…-redis-primary`) select the primary by. */
 export const ROLE_LABEL = 'faultline.dev/role';
 
 /** How often the role labels are checked against the map (a recreated pod comes unlabelled). */
@@ -119,7 +119,7 @@ export class KubernetesFaultBackend extends SharedFaultBackend {
     super(topology, environment, 'KubernetesFaultBackend');
   }
 
-  /** The cluster; `what` (the action, e.g. "kill pg-replica-1") prefixes any error. */
+  /** The cluster; `what` (the action, e.g. "kill pg-1") prefixes any error. */
   private connect(what: string): Cluster {
     if (!this.cluster) {
       let config: KubeConfig;
@@ -237,9 +237,9 @@ export class KubernetesFaultBackend extends SharedFaultBackend {
   }
 
   /**
-   * Keeps `faultline.dev/role` on every PostgreSQL pod as the map says: the primary
-   * Service selects `role=primary`, and a pod its StatefulSet recreates (after a kill)
-   * comes back without the label. Checked every 2 s, from start (pods may not exist yet).
+   * Keeps `faultline.dev/role` on every PostgreSQL and Redis pod as the map says: the
+   * endpoint Services select `role=primary`, and a pod its StatefulSet recreates (after a
+   * kill) comes back without the label. Checked every 2 s, from start (pods may not exist yet).
    */
   override start(): void {
     const tick = () =>
@@ -261,9 +261,11 @@ export class KubernetesFaultBackend extends SharedFaultBackend {
     this.roleTimer = undefined;
   }
 
-  /** Labels each PostgreSQL node's pod with its role where the label differs. */
+  /** Labels each PostgreSQL and Redis node's pod with its role where the label differs. */
   async labelRoles(): Promise<void> {
-    const nodes = this.topology.current().nodes.filter((n) => n.kind === 'postgres' && n.pod);
+    const nodes = this.topology
+      .current()
+      .nodes.filter((n) => (n.kind === 'postgres' || n.kind === 'redis') && n.pod);
     const { pods, namespace } = this.connect('role labels');
     for (const node of nodes) {
       const list = await pods.listNamespacedPod({ namespace, labelSelector: node.pod });

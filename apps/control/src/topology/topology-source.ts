@@ -1,10 +1,5 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
-import {
-  readState,
-  type RunningLink,
-  type TopologyMap,
-  type TopologyNode,
-} from '@faultline/topology';
+import { readState, resolveNode, type TopologyMap, type TopologyNode } from '@faultline/topology';
 import { ControlEnvironment } from '../config/control-environment';
 
 /**
@@ -29,15 +24,11 @@ export class TopologySource {
     return state;
   }
 
+  /** A node by name, or the node an endpoint (`pg-primary`) leads to now. */
   node(name: string): TopologyNode {
-    const node = this.current().nodes.find((n) => n.name === name);
+    const node = resolveNode(this.current().nodes, name);
     if (!node) throw new Error(`no node ${name} in the topology`);
     return node;
-  }
-
-  /** Links to or from `node`. */
-  linksOf(node: string): RunningLink[] {
-    return this.current().links.filter((l) => l.client === node || l.server === node);
   }
 
   toxiproxyUrl(): string {

@@ -23,7 +23,7 @@ export const SCENARIOS: readonly Scenario[] = [
       'The catalog (AP) keeps answering from a cut-off replica: expect stale reads on catalog-a, converging after heal.',
     drills: [
       { kind: 'partition', target: 'pg-primary' },
-      { kind: 'partition', target: 'redis-replica-1->redis-primary' },
+      { kind: 'partition', target: 'redis-1->redis-primary' },
     ],
   },
   {
@@ -31,8 +31,8 @@ export const SCENARIOS: readonly Scenario[] = [
     lesson:
       'Standbys apply late: PostgreSQL replay lag grows while byte lag stays small; catalog reads on the slowed replica go stale.',
     drills: [
-      { kind: 'replication-delay', target: 'pg-replica-1', params: { delayMs: 3_000 } },
-      { kind: 'replication-delay', target: 'redis-replica-1', params: { delayMs: 2_000 } },
+      { kind: 'replication-delay', target: 'pg-1', params: { delayMs: 3_000 } },
+      { kind: 'replication-delay', target: 'redis-1', params: { delayMs: 2_000 } },
     ],
   },
   {
@@ -48,8 +48,8 @@ export const SCENARIOS: readonly Scenario[] = [
       'A Redis replica and a PostgreSQL standby die and come back: payments keep committing (ANY 1), catalog-a reads fail over to nothing ' +
       'until its replica is back and resynced.',
     drills: [
-      { kind: 'kill', target: 'redis-replica-1' },
-      { kind: 'kill', target: 'pg-replica-2' },
+      { kind: 'kill', target: 'redis-1' },
+      { kind: 'kill', target: 'pg-2' },
     ],
   },
   {

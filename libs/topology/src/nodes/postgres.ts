@@ -71,7 +71,7 @@ function writeNodeConf(dataDir: string, lines: string[]): void {
   writeFileSync(join(dataDir, 'faultline-node.conf'), `${lines.join('\n')}\n`);
 }
 
-async function initPrimary(ctx: LaunchContext, dataDir: string): Promise<void> {
+async function initPrimary(ctx: LaunchContext, spec: NodeSpec, dataDir: string): Promise<void> {
   await asPostgres(ctx, 'initdb', [
     '-D',
     dataDir,
@@ -84,7 +84,7 @@ async function initPrimary(ctx: LaunchContext, dataDir: string): Promise<void> {
   ]);
   appendFileSync(join(dataDir, 'postgresql.conf'), SHARED_CONF);
   writeFileSync(join(dataDir, 'pg_hba.conf'), HBA);
-  writeNodeConf(dataDir, [`port = ${ctx.portOf(PRIMARY)}`]);
+  writeNodeConf(dataDir, [`port = ${ctx.portOf(spec.name)}`]);
 }
 
 /** A standby cloned from the primary, replicating through its Toxiproxy link. */
@@ -117,7 +117,7 @@ async function initReplica(ctx: LaunchContext, spec: NodeSpec, dataDir: string):
 
 export async function launchPostgres(ctx: LaunchContext, spec: NodeSpec): Promise<RunningNode> {
   const dataDir = join(ownedByPostgres(ctx, nodeDir(ctx, spec.name)), 'data');
-  if (spec.role === 'primary') await initPrimary(ctx, dataDir);
+  if (spec.role === 'primary') await initPrimary(ctx, spec, dataDir);
   else await initReplica(ctx, spec, dataDir);
   if (ctx.postgresUser) {
     await run('chown', ['-R', `${ctx.postgresUser.uid}:${ctx.postgresUser.gid}`, dataDir]);

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LINKS, linkName, NODES, type TopologyMap } from '@faultline/topology';
+import { InvalidDrill, planDrill } from '../src/drills/drill-kinds';
+
+/** The model's topology as control reads it (addresses do not matter to planning). */
+const topology = (roles: Record<string, 'primary' | 'replica'> = {}): TopologyMap => ({
+  version: 1,
+  startedAt: '2026-01-01T00:00:00.000Z',
+  ownerPid: 0,
+  rootDir: '/tmp',
+  keep: false,
+  adminToken: '',
+  stateFile: '/tmp/state.json',
+  nodes: NODES.map((n) => ({ ...n, role: roles[n.name] ?? n.role, host: '127.0.0.1', port: 1 })),
+  links: LINKS.map((l) => ({ ...l, name: linkName(l), listen: '', upstream: '' })),
+});
+
+describe('drill targets that are endpoints', () => {
+  it('resolve to the primary when the drill is planned, and the plan records it', () => {
+    const kill = planDrill(topology(), 'kill', 'pg-primary', {});
+    assert.equal(kill.node, 'pg-0');
+    assert.deepEqual(kill.footprint, ['node:pg-0']);
+
+    const partition = planDrill(topology(), 'partition', 'redis-primary', {});
+    assert.equal(partition.node, 'redis-0');
+    assert.deepEqual(partition.footprint, [
+      'link:redis-1->redis-primary',
+      'link:redis-2->redis-primary',
+    ]);
+  });
+
+  it('follow the role: after a failover the same target hits the new primary', () => {
+    const moved = topology({ 'pg-0': 'replica', 'pg-2': 'primary' });
+    const plan = planDrill(moved, 'partition', 'pg-primary', {});
+    assert.equal(plan.node, 'pg-2');
+    // Every link to the endpoint now leads to pg-2: the links of its datastore peers are cut.
+    assert.deepEqual(plan.footprint, ['link:pg-1->pg-primary', 'link:pg-2->pg-primary']);
+  });
+
+  it('are refused when no node is primary, naming why', () => {
+    const none = topology({ 'pg-0': 'replica' });
+    assert.throws(
+      () => planDrill(none, 'kill', 'pg-primary', {}),
+      (err: Error) =>
+        err instanceof InvalidDrill && /pg-primary leads to no node now/.test(err.message),
+    );
+  });
+
+  it('a node target records no endpoint resolution', () => {
+    assert.equal(planDrill(topology(), 'kill', 'pg-1', {}).node, undefined);
+  });
+});
