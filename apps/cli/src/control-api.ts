@@ -1,4 +1,4 @@
-import type { LinkStatus, NodeStatus } from '@faultline/topology';
+import type { EndpointStatus, LinkStatus, NodeStatus } from '@faultline/topology';
 
 // What the control API answers (apps/control): the parts of it the CLI reads.
 
@@ -30,5 +30,6 @@ export interface Fault {
 /** `GET /topology`: `faultline status --json` plus the faults on each node and link. */
 export interface TopologyView {
   nodes: (NodeStatus & { faults: Fault[] })[];
+  endpoints: EndpointStatus[];
   links: (LinkStatus & { faults: Fault[] })[];
 }

@@ -22,6 +22,7 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
     const up = await faultline(env, 'up', '--detach');
     assert.equal(up.code, 0, up.stderr);
     assert.match(up.stdout, /pg-0\s+postgres\s+primary\s+127\.0\.0\.1:\d+/);
+    assert.match(up.stdout, /redis-primary\s+redis\s+redis-0\n/, 'where the endpoint leads');
 
     const status = await faultline(env, 'status', '--json');
     assert.equal(status.code, 0, status.stderr);
@@ -51,6 +52,10 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
         'workload',
       ],
     );
+    assert.deepEqual(report.endpoints, [
+      { name: 'pg-primary', kind: 'postgres', node: 'pg-0' },
+      { name: 'redis-primary', kind: 'redis', node: 'redis-0' },
+    ]);
     for (const node of report.nodes) {
       assert.equal(node.healthy, true, `${node.name} healthy`);
       assert.equal(node.host, '127.0.0.1');

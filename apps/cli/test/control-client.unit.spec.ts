@@ -275,7 +275,7 @@ describe('faultline drill commands against the control API', () => {
     assert.deepEqual(received, []);
   });
 
-  it('topology prints nodes and links with the faults on each', async () => {
+  it('topology prints nodes, where each endpoint leads, and links with the faults on each', async () => {
     const fault = {
       drillId: 'd1',
       kind: 'latency',
@@ -296,6 +296,10 @@ describe('faultline drill commands against the control API', () => {
             faults: [{ drillId: 'd2', kind: 'kill', params: {}, expiresAt: drill.expiresAt }],
           },
         ],
+        endpoints: [
+          { name: 'pg-primary', kind: 'postgres' },
+          { name: 'redis-primary', kind: 'redis', node: 'redis-0' },
+        ],
         links: [
           {
             ...{ name: 'catalog-a->redis-primary', client: 'catalog-a', server: 'redis-primary' },
@@ -313,6 +317,10 @@ describe('faultline drill commands against the control API', () => {
       'NODE           KIND   ROLE     ADDRESS         PID  HEALTHY  URL                    FAULTS',
       'redis-primary  redis  primary  127.0.0.1:6380  101  yes                             -',
       'catalog-a      app    service  127.0.0.1:3001  102  NO       http://127.0.0.1:3001  kill d2',
+      '',
+      'ENDPOINT       KIND      NODE',
+      'pg-primary     postgres  -',
+      'redis-primary  redis     redis-0',
       '',
       'LINK                      LISTEN          UPSTREAM        STATE  TOXICS               FAULTS',
       'catalog-a->redis-primary  127.0.0.1:7001  127.0.0.1:6380  up     latency(downstream)  latency d1 latencyMs=300 jitterMs=0',

@@ -1,7 +1,10 @@
 import { httpOk, kafkaHealthy, postgresHealthy, redisHealthy, sentinelHealthy } from './health';
 import {
+  ENDPOINTS,
+  type EndpointSpec,
   type NodeKind,
   type NodeRole,
+  resolveNode,
   SENTINEL_MASTER_NAME,
   type TopologyMap,
   type TopologyNode,
@@ -32,10 +35,23 @@ export interface LinkStatus {
   toxics: Toxic[];
 }
 
+/** A read-write endpoint and the node it leads to now (none while no node is primary). */
+export interface EndpointStatus extends EndpointSpec {
+  node?: string;
+}
+
 export interface TopologyStatus {
   nodes: NodeStatus[];
+  endpoints: EndpointStatus[];
   links: LinkStatus[];
 }
+
+/** Where each read-write endpoint leads in this topology now. */
+export const endpointStatus = (state: TopologyMap): EndpointStatus[] =>
+  ENDPOINTS.map((e) => {
+    const node = resolveNode(state.nodes, e.name)?.name;
+    return { ...e, ...(node ? { node } : {}) };
+  });
 
 async function probe(node: TopologyNode): Promise<boolean> {
   const role = node.role === 'primary' ? 'primary' : 'replica';
@@ -95,5 +111,5 @@ export async function topologyStatus(state: TopologyMap): Promise<TopologyStatus
       toxics: proxy?.toxics ?? [],
     };
   });
-  return { nodes, links };
+  return { nodes, endpoints: endpointStatus(state), links };
 }

@@ -1,4 +1,5 @@
 import {
+  type EndpointStatus,
   type LinkStatus,
   type NodeStatus,
   type TopologyStatus,
@@ -30,10 +31,17 @@ export const linkRow = (l: LinkStatus): string[] => [
   l.toxics.map((t) => `${t.type}(${t.stream})`).join(',') || '-',
 ];
 
+/** Which node each read-write endpoint leads to now (`-` while none is primary). */
+export const formatEndpoints = (endpoints: EndpointStatus[]): string =>
+  renderTable(
+    ['ENDPOINT', 'KIND', 'NODE'],
+    endpoints.map((e) => [e.name, e.kind, e.node ?? '-']),
+  );
+
 export function formatStatus(status: TopologyStatus): string {
   const nodes = renderTable(NODE_HEADER, status.nodes.map(nodeRow));
   const links = renderTable(LINK_HEADER, status.links.map(linkRow));
-  return `${nodes}\n\n${links}`;
+  return `${nodes}\n\n${formatEndpoints(status.endpoints)}\n\n${links}`;
 }
 
 export async function statusCommand(stateFile: string, json: boolean): Promise<number> {

@@ -2,7 +2,7 @@ import type { ControlClient } from '../control-client';
 import type { Fault, TopologyView } from '../control-api';
 import { formatParams } from '../drill-format';
 import { renderTable } from '../table';
-import { LINK_HEADER, linkRow, NODE_HEADER, nodeRow } from './status';
+import { formatEndpoints, LINK_HEADER, linkRow, NODE_HEADER, nodeRow } from './status';
 
 // The drill id is what `faultline heal` takes; the params say how hard the fault bites.
 const formatFaults = (faults: Fault[]): string =>
@@ -19,7 +19,7 @@ export function formatTopology(topology: TopologyView): string {
     [...LINK_HEADER, 'FAULTS'],
     topology.links.map((l) => [...linkRow(l), formatFaults(l.faults)]),
   );
-  return `${nodes}\n\n${links}`;
+  return `${nodes}\n\n${formatEndpoints(topology.endpoints)}\n\n${links}`;
 }
 
 /** `faultline topology`: nodes and links as the control API sees them, with their faults. */

@@ -30,7 +30,10 @@ export class TopologyController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ description: 'Nodes and links with their health and the faults active on each' })
+  @ApiOkResponse({
+    description:
+      'Nodes and links with their health and the faults active on each, and the node each read-write endpoint leads to',
+  })
   async get() {
     const status = await topologyStatus(this.topology.current());
     const active = this.drills.active();
@@ -39,6 +42,7 @@ export class TopologyController {
         ...n,
         faults: faultsOn(active, (f) => f === `node:${n.name}` || f.startsWith(`node:${n.name}:`)),
       })),
+      endpoints: status.endpoints,
       links: status.links.map((l) => ({
         ...l,
         faults: faultsOn(active, (f) => f === `link:${l.name}`),
