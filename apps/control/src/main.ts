@@ -1,9 +1,10 @@
 import { runService } from '@faultline/service';
 import { ControlAppModule } from './control-app.module';
+import { DRILL_KINDS } from './drills/drill';
 
 void runService(ControlAppModule, {
   title: 'faultline control',
   description:
-    'Failure drills (partition, latency, kill, replication-delay, clock-skew) on the topology, each healed at its TTL; ' +
+    `Failure drills (${DRILL_KINDS.join(', ')}) on the topology, each healed at its TTL; ` +
     'bearer token FAULTLINE_ADMIN_TOKEN on everything but /health, /ready and /metrics.',
 });

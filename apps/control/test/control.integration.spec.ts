@@ -4,6 +4,7 @@ import { eventually, type ExpectedAnswer, httpJson, itAnswers, portOpen } from '
 import {
   isAlive,
   parseRedisInfo,
+  pgQuery,
   readState,
   redisCommand,
   startTopology,
@@ -94,7 +95,7 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
         'unknown kind',
         post({ kind: 'meteor', target: 'pg-primary' }),
         400,
-        /kind must be one of: partition, latency, kill, replication-delay, clock-skew/,
+        /kind must be one of: partition, latency, kill, replication-delay, replication-mode, clock-skew/,
       ],
       [
         'unknown target',
@@ -252,6 +253,39 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
         });
         assert.equal(res.status, 201);
       }, 60_000);
+    });
+
+    it('replication-mode pg-primary: with both standbys cut off, commits stop waiting; heal waits again', async () => {
+      const standbys = async () =>
+        (
+          await pgQuery<{ synchronous_standby_names: string }>(
+            node('pg-0'),
+            'SHOW synchronous_standby_names',
+          )
+        )[0]!.synchronous_standby_names;
+      const account = () =>
+        httpJson(`${url('payments-0')}/accounts`, { body: { owner: 'a', initialBalance: 1 } });
+      const mode = await drill('replication-mode', 'pg-primary', { mode: 'async' });
+      assert.equal(mode.node, 'pg-0');
+      assert.equal(await standbys(), '');
+      const cuts = [
+        await drill('partition', 'pg-1->pg-primary'),
+        await drill('partition', 'pg-2->pg-primary'),
+      ];
+      const during = await account();
+      assert.equal(
+        during.status,
+        201,
+        `acknowledged with no standby: ${JSON.stringify(during.body)}`,
+      );
+
+      await heal(mode.id);
+      assert.equal(await standbys(), 'ANY 1 (pg_0, pg_1, pg_2)');
+      const synchronous = await account();
+      assert.equal(synchronous.status, 503, JSON.stringify(synchronous.body));
+
+      for (const cut of cuts) await heal(cut.id);
+      await eventually(async () => assert.equal((await account()).status, 201), 60_000);
     });
 
     it('partition redis-1: catalog-a eventual reads go stale', async () => {

@@ -50,4 +50,19 @@ describe('drill targets that are endpoints', () => {
   it('a node target records no endpoint resolution', () => {
     assert.equal(planDrill(topology(), 'kill', 'pg-1', {}).node, undefined);
   });
+
+  it('replication-mode takes the PostgreSQL endpoint only, and holds its primary', () => {
+    const plan = planDrill(topology(), 'replication-mode', 'pg-primary', { mode: 'async' });
+    assert.equal(plan.node, 'pg-0');
+    assert.deepEqual(plan.footprint, ['node:pg-0:replication-mode']);
+    assert.deepEqual(plan.params, { mode: 'async' });
+    assert.throws(
+      () => planDrill(topology(), 'replication-mode', 'pg-0', {}),
+      /target of a replication-mode drill must be one of: pg-primary/,
+    );
+    assert.throws(
+      () => planDrill(topology(), 'replication-mode', 'pg-primary', { mode: 'sync' }),
+      /params.mode must be one of: async/,
+    );
+  });
 });

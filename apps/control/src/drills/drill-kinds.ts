@@ -210,6 +210,16 @@ const KINDS: Record<DrillKind, KindDefinition> = {
       };
     },
   },
+  'replication-mode': {
+    // The primary's setting, so the target is the endpoint: whichever node is primary.
+    targets: () => ['pg-primary'],
+    params: [oneOf('mode', ['async'], 'async')],
+    plan: (_topology, target) => ({
+      footprint: [`node:${target}:replication-mode`],
+      apply: (backend) => backend.setReplicationMode(target, 'async'),
+      heal: (backend) => backend.setReplicationMode(target, 'sync'),
+    }),
+  },
   'clock-skew': {
     targets: (t) =>
       t.nodes.filter((n) => n.kind === 'app' && n.name !== 'control').map((n) => n.name),

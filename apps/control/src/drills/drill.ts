@@ -4,6 +4,7 @@ export const DRILL_KINDS = [
   'latency',
   'kill',
   'replication-delay',
+  'replication-mode',
   'clock-skew',
 ] as const;
 export type DrillKind = (typeof DRILL_KINDS)[number];

@@ -27,6 +27,11 @@ export abstract class FaultBackend {
   abstract killNode(node: string, drillId: string): Promise<void>;
   /** Releases a kill's hold: the node comes back. */
   abstract reviveNode(node: string): Promise<void>;
+  /**
+   * A PostgreSQL primary's commits: `async` stops waiting for any standby
+   * (synchronous_standby_names = ''); `sync` goes back to its configured quorum.
+   */
+  abstract setReplicationMode(node: string, mode: 'sync' | 'async'): Promise<void>;
   /** PostgreSQL standby's recovery_min_apply_delay; 0 resets it. */
   abstract setApplyDelay(node: string, delayMs: number): Promise<void>;
   /** A service's clock offset; 0 resets it. */

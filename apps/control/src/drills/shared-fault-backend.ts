@@ -69,6 +69,17 @@ export abstract class SharedFaultBackend extends FaultBackend {
     if (!proxy.enabled) await toxiproxy.setEnabled(link, true);
   }
 
+  async setReplicationMode(node: string, mode: 'sync' | 'async'): Promise<void> {
+    const primary = this.topology.node(node);
+    // RESET goes back to the quorum in postgresql.conf (the model's, or the chart's).
+    const setting =
+      mode === 'async'
+        ? "ALTER SYSTEM SET synchronous_standby_names = ''"
+        : 'ALTER SYSTEM RESET synchronous_standby_names';
+    await pgQuery(primary, setting);
+    await pgQuery(primary, 'SELECT pg_reload_conf()');
+  }
+
   async setApplyDelay(node: string, delayMs: number): Promise<void> {
     const standby = this.topology.node(node);
     const setting =
@@ -96,7 +107,7 @@ export abstract class SharedFaultBackend extends FaultBackend {
       );
   }
 
-  /** Every toxic, disabled proxy, clock offset and apply delay, whoever made it. */
+  /** Every toxic, disabled proxy, clock offset, apply delay and async mode, whoever made it. */
   async clearAll(): Promise<string[]> {
     const cleared: string[] = [];
     const toxiproxy = this.toxiproxy();
@@ -110,6 +121,11 @@ export abstract class SharedFaultBackend extends FaultBackend {
       if (node.kind === 'postgres' && node.role === 'replica') {
         await this.attempt(cleared, `apply delay of ${node.name}`, () =>
           this.setApplyDelay(node.name, 0),
+        );
+      }
+      if (node.kind === 'postgres' && node.role === 'primary') {
+        await this.attempt(cleared, `replication mode of ${node.name}`, () =>
+          this.setReplicationMode(node.name, 'sync'),
         );
       }
     }
