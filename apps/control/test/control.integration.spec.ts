@@ -345,14 +345,35 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
       }
     });
 
+    it('reports the role each PostgreSQL and Redis node gives itself', async () => {
+      const expected = {
+        'pg-0': ['postgres', 'primary'],
+        'pg-1': ['postgres', 'replica'],
+        'pg-2': ['postgres', 'replica'],
+        'redis-0': ['redis', 'primary'],
+        'redis-1': ['redis', 'replica'],
+        'redis-2': ['redis', 'replica'],
+      };
+      await eventually(async () => {
+        for (const [member, [store, role]] of Object.entries(expected)) {
+          const series = new RegExp(
+            `^faultline_datastore_role\\{member="${member}",store="${store}",role="${role}"\\}`,
+          );
+          assert.equal(await metric(series), 1, `${member} is a ${role}`);
+        }
+      });
+    });
+
     it('kill redis-1: its port closes, and after heal it is back and in sync', async () => {
       const before = node('redis-1');
+      const role = /^faultline_datastore_role\{member="redis-1",/;
       const d = await drill('kill', 'redis-1');
       assert.equal(isAlive(before.pid), false);
       assert.equal(await portOpen(before.port), false);
       await redisCommand(node('redis-0'), 'SET', 'while-dead', 'yes');
       await new Promise((r) => setTimeout(r, 2_500));
       assert.equal(await portOpen(before.port), false, 'held down while the drill is active');
+      assert.equal(await metric(role), undefined, 'a dead node reports no role');
       await heal(d.id);
       await eventually(async () => {
         const info = parseRedisInfo(String(await redisCommand(before, 'INFO', 'replication')));
@@ -360,6 +381,7 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
         assert.equal(await redisCommand(before, 'GET', 'while-dead'), 'yes');
       }, 30_000);
       assert.notEqual(node('redis-1').pid, before.pid, 'restarted as a new process');
+      await eventually(async () => assert.equal(await metric(role), 1));
     });
 
     it('replication-delay on pg-1: replay lag reaches the delay while byte lag stays small', async () => {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TopologyModule } from '../topology/topology.module';
 import { ClockSkewProbe } from './clock-skew.probe';
+import { DatastoreRoleProbe } from './datastore-role.probe';
 import { LinkStateProbe } from './link-state.probe';
 import { ObserverService } from './observer.service';
 import { PostgresReplicationProbe } from './postgres-replication.probe';
@@ -8,7 +9,7 @@ import { RedisReplicationProbe } from './redis-replication.probe';
 
 /**
  * The observer: polls the topology every second and exports faultline_pg_*, faultline_redis_*,
- * faultline_clock_skew_seconds and faultline_link_* on the MetricsRegistry. Clock (control's
+ * faultline_datastore_role, faultline_clock_skew_seconds and faultline_link_* on the MetricsRegistry. Clock (control's
  * own, the skew reference) and MetricsRegistry come from their global modules.
  */
 @Module({
@@ -18,6 +19,7 @@ import { RedisReplicationProbe } from './redis-replication.probe';
     RedisReplicationProbe,
     ClockSkewProbe,
     LinkStateProbe,
+    DatastoreRoleProbe,
     ObserverService,
   ],
 })

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { TopologySource } from '../topology/topology-source';
 import { ClockSkewProbe } from './clock-skew.probe';
+import { DatastoreRoleProbe } from './datastore-role.probe';
 import { LinkStateProbe } from './link-state.probe';
 import { PostgresReplicationProbe } from './postgres-replication.probe';
 import type { Probe } from './probe';
@@ -35,8 +36,9 @@ export class ObserverService implements OnApplicationBootstrap, OnApplicationShu
     redis: RedisReplicationProbe,
     clockSkew: ClockSkewProbe,
     links: LinkStateProbe,
+    roles: DatastoreRoleProbe,
   ) {
-    this.probes = [postgres, redis, clockSkew, links];
+    this.probes = [postgres, redis, clockSkew, links, roles];
   }
 
   onApplicationBootstrap(): void {

@@ -1,0 +1,77 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  parseRedisInfo,
+  pgQuery,
+  redisCommand,
+  type TopologyMap,
+  type TopologyNode,
+} from '@faultline/topology';
+import { MetricsRegistry } from '@faultline/telemetry';
+import { PROBE_TIMEOUT_MS, within } from './bounded';
+import { ObservedGauge } from './observed-gauge';
+import type { Probe } from './probe';
+import { ProbeFailures } from './probe-failures';
+import type { Sample } from './samples';
+
+type Role = 'primary' | 'replica';
+
+/** What a node says it is: PostgreSQL by pg_is_in_recovery(), Redis by INFO's role. */
+async function askRole(node: TopologyNode): Promise<Role> {
+  if (node.kind === 'postgres') {
+    const [row] = await pgQuery<{ recovery: boolean }>(
+      node,
+      'SELECT pg_is_in_recovery() AS recovery',
+    );
+    return row!.recovery ? 'replica' : 'primary';
+  }
+  const info = parseRedisInfo(String(await redisCommand(node, 'INFO', 'replication')));
+  return info.role === 'master' ? 'primary' : 'replica';
+}
+
+/** One series per node that answered, labelled with the role it reports. */
+export const roleSamples = (
+  answers: { node: TopologyNode; role?: Role }[],
+): Sample<'member' | 'store' | 'role'>[] =>
+  answers.flatMap(({ node, role }) =>
+    role ? [{ labels: { member: node.name, store: node.kind, role }, value: 1 }] : [],
+  );
+
+/**
+ * The role each PostgreSQL and Redis node reports now, whatever the topology's map says: a
+ * failover moves it, and a node that came back as the wrong one shows here first.
+ */
+@Injectable()
+export class DatastoreRoleProbe implements Probe {
+  readonly name = 'datastore roles';
+  private readonly failures = new ProbeFailures(new Logger('Observer'));
+  private readonly role: ObservedGauge<'member' | 'store' | 'role'>;
+
+  constructor(metrics: MetricsRegistry) {
+    this.role = new ObservedGauge(metrics, {
+      name: 'faultline_datastore_role',
+      help: 'The role a PostgreSQL or Redis node reports about itself (role = primary or replica; store = postgres or redis): PostgreSQL by pg_is_in_recovery(), Redis by INFO replication. Always 1; absent while the node does not answer. Two primaries of one store at once is a split brain.',
+      labelNames: ['member', 'store', 'role'],
+    });
+  }
+
+  async observe(topology: TopologyMap): Promise<void> {
+    const nodes = topology.nodes.filter((n) => n.kind === 'postgres' || n.kind === 'redis');
+    const answers = await Promise.all(
+      nodes.map(async (node) => {
+        try {
+          const role = await within(askRole(node), PROBE_TIMEOUT_MS, node.name);
+          this.failures.ok(node.name);
+          return { node, role };
+        } catch (err) {
+          this.failures.failed(node.name, err);
+          return { node };
+        }
+      }),
+    );
+    this.role.replace(roleSamples(answers));
+  }
+
+  clear(): void {
+    this.role.clear();
+  }
+}
