@@ -175,8 +175,19 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Exits once stdout and stderr have taken everything written to them: a pipe holds 64 KiB,
+ * and process.exit would drop whatever still waits behind it (a long `--json` cut short).
+ */
+function exit(code: number): void {
+  let pending = 2;
+  const done = () => --pending === 0 && process.exit(code);
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exit(code),
   (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
     // Errors of usage, of the topology and of the control API are for the user: no stack.
@@ -186,6 +197,6 @@ main(process.argv.slice(2)).then(
     // parseArgs spreads its hints over several lines; a usage error is one.
     console.error(`faultline: ${misuse ? message.replace(/\s*\n\s*/g, ' ') : message}`);
     if (!known && process.env.FAULTLINE_DEBUG) console.error(err);
-    process.exit(misuse ? 2 : 1);
+    exit(misuse ? 2 : 1);
   },
 );

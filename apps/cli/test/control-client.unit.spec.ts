@@ -246,6 +246,15 @@ describe('faultline drill commands against the control API', () => {
     ]);
   });
 
+  it('writes all of a long --json answer to a pipe before it exits', async () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ({ ...drill, id: `d${i}` }));
+    answer = () => ({ status: 200, body: many });
+    const run = await faultline(env, 'drills', '--json');
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(run.stdout.length > 4 * 65_536, `${run.stdout.length} bytes: more than a pipe holds`);
+    assert.equal((JSON.parse(run.stdout) as unknown[]).length, 1000);
+  });
+
   it('heal <id> deletes that drill; heal --all deletes every active one', async () => {
     answer = (r) => ({ status: 200, body: r.url === '/drills' ? [healed] : healed });
     const one = await faultline(env, 'heal', drill.id);
