@@ -66,3 +66,15 @@ describe('drill targets that are endpoints', () => {
     );
   });
 });
+
+describe('drill kinds', () => {
+  it('refuses a kind that is only an object property (toString, __proto__) as unknown', () => {
+    for (const kind of ['toString', '__proto__', 'constructor', 'hasOwnProperty']) {
+      assert.throws(
+        () => planDrill(topology(), kind, 'pg-1', {}),
+        (err: Error) => err instanceof InvalidDrill && /^kind must be one of: /.test(err.message),
+        kind,
+      );
+    }
+  });
+});

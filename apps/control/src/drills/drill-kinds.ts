@@ -239,7 +239,8 @@ export function planDrill(
   target: unknown,
   rawParams: unknown,
 ): DrillPlan {
-  const definition = KINDS[kind as DrillKind];
+  // Own keys only: `toString` or `__proto__` is no drill kind.
+  const definition = Object.hasOwn(KINDS, kind) ? KINDS[kind as DrillKind] : undefined;
   if (!definition) {
     throw new InvalidDrill(`kind must be one of: ${Object.keys(KINDS).join(', ')}`);
   }
