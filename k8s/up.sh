@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Brings faultline up on a local kind cluster: creates the cluster `faultline` (unless it
 # exists), builds the image, loads it into the cluster and installs the Helm chart.
-# Arguments go on to `helm upgrade --install`, e.g. `bash k8s/up.sh --set workload.rate=2`.
+# Arguments go on to `helm upgrade --install`, e.g. `bash k8s/up.sh --set workload.backgroundRate=2`.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

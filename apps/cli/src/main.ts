@@ -48,8 +48,9 @@ drills, through the control API:
 
 scenarios (the workload runs clients through scripted drills, then checks the history):
   scenario run <name> [--duration 60s] [--json]
-                           cp-vs-ap, replication-lag, clock-skew-lww, kill-replica; prints the
-                           report; exit 0 all valid, 1 any invalid, 2 unknown
+                           cp-vs-ap, replication-lag, clock-skew-lww, kill-replica,
+                           kafka-outage; prints the report; exit 0 all valid, 1 any invalid,
+                           2 unknown
   report [id] [--json]     a scenario report (the newest by default)
 
   Durations take ms, s, m or h; a bare number is milliseconds (seconds for --for).
@@ -171,7 +172,7 @@ async function main(argv: string[]): Promise<number> {
       takesOperands(1);
       return reportCommand(ControlClient.locate(stateFile), operands[0], values.json);
     default:
-      throw new TopologyError(`unknown command ${command}; see \`faultline help\``);
+      throw new UsageError(`unknown command ${command}; see \`faultline help\``);
   }
 }
 

@@ -212,10 +212,4 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
       rmSync(emptyCache, { recursive: true, force: true });
     }
   });
-
-  it('rejects an unknown command with one line', async () => {
-    const run = await faultline(env, 'launch');
-    assert.equal(run.code, 1);
-    assert.equal(run.stderr.trim(), 'faultline: unknown command launch; see `faultline help`');
-  });
 });
