@@ -255,7 +255,7 @@ CKV_K8S_43: Tags are pinned in values.yaml; digests cannot be resolved when rend
 CKV_K8S_15: Tags are pinned (never latest); pullPolicy Never must stay possible for an image kind loads locally
 CKV_K8S_35: The apps read their configuration from the environment (libpq reads PGPASSWORD); the Secret is only ever referenced, never in values
 CKV_K8S_40: Runs as the image's own non-root user (postgres, redis 999; kafka 1000), which owns its files
-CKV_K8S_38: Control deletes and labels pods through the Kubernetes API (kill drills); its Role is limited to pods in this namespace
+CKV_K8S_38: Control deletes and labels pods through the Kubernetes API (kill drills); its Role is limited to pods and the kill-holds ConfigMap in this namespace
 CKV_K8S_22: The apache/kafka image writes its server.properties under /opt/kafka at start
 CKV_K8S_8: A helm test pod runs to completion; there is nothing to keep alive
 CKV_K8S_9: A helm test pod runs to completion; nothing sends it traffic
