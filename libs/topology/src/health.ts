@@ -39,18 +39,21 @@ export async function pgQuery<T>(
   }
 }
 
+/** What a PostgreSQL node says it is: a standby is in recovery, a primary is not. */
+export async function postgresRole(node: Endpoint): Promise<'primary' | 'replica'> {
+  const [row] = await pgQuery<{ recovering: boolean }>(
+    node,
+    'SELECT pg_is_in_recovery() AS recovering',
+  );
+  return row?.recovering === false ? 'primary' : 'replica';
+}
+
 /** A primary accepts queries; a standby is in recovery with its WAL receiver streaming. */
 export async function postgresHealthy(
   node: Endpoint,
   role: 'primary' | 'replica',
 ): Promise<boolean> {
-  if (role === 'primary') {
-    const [row] = await pgQuery<{ recovering: boolean }>(
-      node,
-      'SELECT pg_is_in_recovery() AS recovering',
-    );
-    return row?.recovering === false;
-  }
+  if (role === 'primary') return (await postgresRole(node)) === 'primary';
   const rows = await pgQuery<{ status: string }>(node, 'SELECT status FROM pg_stat_wal_receiver');
   return rows[0]?.status === 'streaming';
 }
@@ -84,6 +87,12 @@ export function parseRedisInfo(info: string): Record<string, string> {
     if (colon > 0 && !line.startsWith('#')) fields[line.slice(0, colon)] = line.slice(colon + 1);
   }
   return fields;
+}
+
+/** What a Redis node says it is, by INFO replication's role (master or slave). */
+export async function redisRole(node: Endpoint): Promise<'primary' | 'replica'> {
+  const info = parseRedisInfo(String(await redisCommand(node, 'INFO', 'replication')));
+  return info.role === 'master' ? 'primary' : 'replica';
 }
 
 /** A Redis primary answers PING; a replica also has its link to the primary up. */

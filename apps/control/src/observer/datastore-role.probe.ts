@@ -1,11 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  parseRedisInfo,
-  pgQuery,
-  redisCommand,
-  type TopologyMap,
-  type TopologyNode,
-} from '@faultline/topology';
+import { postgresRole, redisRole, type TopologyMap, type TopologyNode } from '@faultline/topology';
 import { MetricsRegistry } from '@faultline/telemetry';
 import { PROBE_TIMEOUT_MS, within } from './bounded';
 import { ObservedGauge } from './observed-gauge';
@@ -16,20 +10,11 @@ import type { Sample } from './samples';
 type Role = 'primary' | 'replica';
 
 /** What a node says it is: PostgreSQL by pg_is_in_recovery(), Redis by INFO's role. */
-async function askRole(node: TopologyNode): Promise<Role> {
-  if (node.kind === 'postgres') {
-    const [row] = await pgQuery<{ recovery: boolean }>(
-      node,
-      'SELECT pg_is_in_recovery() AS recovery',
-    );
-    return row!.recovery ? 'replica' : 'primary';
-  }
-  const info = parseRedisInfo(String(await redisCommand(node, 'INFO', 'replication')));
-  return info.role === 'master' ? 'primary' : 'replica';
-}
+const askRole = (node: TopologyNode): Promise<Role> =>
+  node.kind === 'postgres' ? postgresRole(node) : redisRole(node);
 
 /** One series per node that answered, labelled with the role it reports. */
-export const roleSamples = (
+const roleSamples = (
   answers: { node: TopologyNode; role?: Role }[],
 ): Sample<'member' | 'store' | 'role'>[] =>
   answers.flatMap(({ node, role }) =>
