@@ -112,6 +112,9 @@ interface KindDefinition {
   plan(topology: TopologyMap, target: string, params: DrillParams): Omit<DrillPlan, 'params'>;
 }
 
+/** Endpoints are targets too: a drill resolves one to its primary when it starts. */
+const ENDPOINT_NAMES = ENDPOINTS.map((e) => e.name);
+
 /** The node a link's server is now (a link to an endpoint reaches its current primary). */
 const serverOf = (t: TopologyMap, link: RunningLink) => resolveNode(t.nodes, link.server)?.name;
 
@@ -119,10 +122,10 @@ const nodesWithLinks = (t: TopologyMap) =>
   t.nodes
     .map((n) => n.name)
     .filter((name) => t.links.some((l) => l.client === name || serverOf(t, l) === name));
-/** Nodes with links, the endpoints (resolved when a drill starts), and the links. */
+/** Nodes with links, the endpoints, and the links. */
 const nodesAndLinks = (t: TopologyMap) => [
   ...nodesWithLinks(t),
-  ...ENDPOINTS.map((e) => e.name),
+  ...ENDPOINT_NAMES,
   ...t.links.map((l) => l.name),
 ];
 
@@ -173,7 +176,7 @@ const KINDS: Record<DrillKind, KindDefinition> = {
     // Not Toxiproxy (it carries every link) nor control itself (it heals the drills).
     targets: (t) => [
       ...t.nodes.filter((n) => n.kind !== 'toxiproxy' && n.name !== 'control').map((n) => n.name),
-      ...ENDPOINTS.map((e) => e.name),
+      ...ENDPOINT_NAMES,
     ],
     params: [],
     plan: (_topology, target) => ({
