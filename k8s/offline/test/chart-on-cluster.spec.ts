@@ -67,6 +67,18 @@ interface PodStatus {
   initContainerStatuses?: { name: string; state: { running?: object; terminated?: object } }[];
 }
 
+const isReady = (status: PodStatus) =>
+  status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+
+const podStatus = (pod: string) =>
+  JSON.parse(
+    kubectl(['-n', NAMESPACE, 'get', 'pod', pod, '-o', 'jsonpath={.status}']),
+  ) as PodStatus;
+
+/** The chart as installed here, rendered once for the tests that read its objects. */
+let defaultRender: ReturnType<typeof renderChart> | undefined;
+const rendered = () => (defaultRender ??= renderChart(VARIANTS[0]!));
+
 /** Starts a drill through the control API; its id. */
 async function startDrill(control: string, body: object): Promise<string> {
   const drill = await httpJson(`${control}/drills`, {
@@ -135,12 +147,10 @@ describe('the chart on the offline cluster', () => {
       items: {
         metadata: { name: string };
         spec: { containers: { name: string; image: string }[] };
-        status: { conditions?: { type: string; status: string }[] };
+        status: PodStatus;
       }[];
     };
-    const notReady = pods.items
-      .filter((p) => !p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
-      .map((p) => p.metadata.name);
+    const notReady = pods.items.filter((p) => !isReady(p.status)).map((p) => p.metadata.name);
     assert.deepEqual(notReady, []);
     // The app image this run built from the repository: every app started from it and
     // answered its health and readiness probes.
@@ -182,9 +192,7 @@ describe('the chart on the offline cluster', () => {
 
   it('has Prometheus scraping every target, and traces reaching the collector', async () => {
     const prometheus = serviceUrl(`${RELEASE}-prometheus`);
-    const config = dataOf(
-      named(renderChart(VARIANTS[0]!).manifests, 'ConfigMap', `${RELEASE}-prometheus`),
-    );
+    const config = dataOf(named(rendered().manifests, 'ConfigMap', `${RELEASE}-prometheus`));
     const scrapeJobs = [...config['prometheus.yml']!.matchAll(/job_name: ["']?([\w-]+)/g)]
       .map((m) => m[1])
       .sort();
@@ -279,12 +287,10 @@ describe('the chart on the offline cluster', () => {
       ttlSeconds: 120,
     });
     const held = () => {
-      const status = JSON.parse(
-        kubectl(['-n', NAMESPACE, 'get', 'pod', pod, '-o', 'jsonpath={.status}']),
-      ) as PodStatus;
+      const status = podStatus(pod);
       const gate = status.initContainerStatuses?.find((c) => c.name === 'kill-hold');
       assert.ok(gate?.state.running, `kill-hold is waiting: ${JSON.stringify(status)}`);
-      assert.ok(!status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      assert.ok(!isReady(status));
     };
     // Its StatefulSet recreates the pod at once; the new pod waits in kill-hold.
     await eventually(async () => {
@@ -297,13 +303,8 @@ describe('the chart on the offline cluster', () => {
     }
     await healDrill(control, id);
     await eventually(async () => {
-      const status = JSON.parse(
-        kubectl(['-n', NAMESPACE, 'get', 'pod', pod, '-o', 'jsonpath={.status}']),
-      ) as PodStatus;
-      assert.ok(
-        status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
-        JSON.stringify(status),
-      );
+      const status = podStatus(pod);
+      assert.ok(isReady(status), JSON.stringify(status));
     }, 60_000);
     assert.equal(
       kubectl([
@@ -326,9 +327,7 @@ describe('the chart on the offline cluster', () => {
     const sentinel = (...args: string[]) =>
       redisCli(`${RELEASE}-sentinel-0`, '-p', '26379', 'SENTINEL', ...args);
     const links = parseEnv(
-      dataOf(named(renderChart(VARIANTS[0]!).manifests, 'ConfigMap', `${RELEASE}-redis`))[
-        'links.env'
-      ]!,
+      dataOf(named(rendered().manifests, 'ConfigMap', `${RELEASE}-redis`))['links.env']!,
     );
     try {
       assert.equal(sentinel('failover', masterName).trim(), 'OK');
