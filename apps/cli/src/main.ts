@@ -35,9 +35,9 @@ drills, through the control API:
                            start a drill, healed after --for (default 60s); the target is a node,
                            an endpoint (pg-primary, redis-primary: the primary now) or a link
                            'client->server' (quoted, for the shell):
-      partition <node|link> [--mode blackhole|refuse]
-      latency <node|link> --latency 300ms [--jitter 50ms]
-      kill <node>
+      partition <node|endpoint|link> [--mode blackhole|refuse]
+      latency <node|endpoint|link> --latency 300ms [--jitter 50ms]
+      kill <node|endpoint>
       replication-delay <replica> --delay 2s
       replication-mode pg-primary --mode async   (commits stop waiting for a standby)
       clock-skew <service> --offset 30s   (backwards: --offset -30s)
