@@ -15,6 +15,8 @@ export interface Drill {
   startedAt: string;
   expiresAt: string;
   state: 'active' | 'healed' | 'expired' | 'failed';
+  /** What an instant drill did (a failover: which node it promoted). */
+  result?: string;
   endedAt?: string;
   error?: string;
 }

@@ -40,6 +40,7 @@ drills, through the control API:
       kill <node|endpoint>
       replication-delay <replica> --delay 2s
       replication-mode pg-primary --mode async   (commits stop waiting for a standby)
+      failover pg|redis   (a planned switchover: a standby promoted, the endpoint moved)
       clock-skew <service> --offset 30s   (backwards: --offset -30s)
   drills [--json]          active drills and the last ones ended
   heal <id> | --all [--json]

@@ -34,8 +34,16 @@ describe('drill targets that are endpoints', () => {
     const moved = topology({ 'pg-0': 'replica', 'pg-2': 'primary' });
     const plan = planDrill(moved, 'partition', 'pg-primary', {});
     assert.equal(plan.node, 'pg-2');
-    // Every link to the endpoint now leads to pg-2: the links of its datastore peers are cut.
-    assert.deepEqual(plan.footprint, ['link:pg-1->pg-primary', 'link:pg-2->pg-primary']);
+    // Every link to the endpoint now leads to pg-2: the links of its datastore peers are cut,
+    // not its own (idle) replication link, nor the operator's view of it.
+    assert.deepEqual(plan.footprint, ['link:pg-0->pg-primary', 'link:pg-1->pg-primary']);
+  });
+
+  it('a demoted primary is cut off through its own replication link', () => {
+    const moved = topology({ 'pg-0': 'replica', 'pg-2': 'primary' });
+    assert.deepEqual(planDrill(moved, 'partition', 'pg-0', {}).footprint, [
+      'link:pg-0->pg-primary',
+    ]);
   });
 
   it('are refused when no node is primary, naming why', () => {

@@ -12,7 +12,7 @@ import { validateEnvironment } from '@faultline/service';
 import { eventually } from '@faultline/testing';
 import type { TopologyMap } from '@faultline/topology';
 import { ControlEnvironment } from '../src/config/control-environment';
-import { faultBackendProvider } from '../src/drills/drills.module';
+import { faultBackendProvider } from '../src/drills/fault-backend.module';
 import { FaultBackend } from '../src/drills/fault-backend';
 import {
   KUBE_CONFIG_LOADER,

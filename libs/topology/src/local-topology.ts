@@ -144,6 +144,7 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
   const pids: number[] = [];
   const ctx: LaunchContext = {
     rootDir,
+    adminToken,
     toolchain,
     postgresUser: pgUser,
     portOf,

@@ -3,6 +3,7 @@
  * A node is a process with an address; a link is a directed `client->server`
  * connection that goes through Toxiproxy so drills can cut or slow it.
  */
+import { createHash } from 'node:crypto';
 import type { ProcessSpec } from './processes';
 
 export type NodeKind =
@@ -79,11 +80,20 @@ export function resolveNode<N extends NodeSpec>(nodes: readonly N[], name: strin
   return nodes.find((n) => n.kind === endpoint.kind && n.role === 'primary');
 }
 
+/**
+ * Every datastore node has a replication link to its endpoint, the primary too: the link of
+ * whichever node is primary leads to itself and stays idle, and a demoted primary follows
+ * the new one through its own link. `control->pg-primary` is the operator's view of the
+ * primary (PG_FAILOVER_AFTER): cutting or slowing it is how to fool the operator.
+ */
 export const LINKS: readonly LinkSpec[] = [
+  { client: 'pg-0', server: 'pg-primary' },
   { client: 'pg-1', server: 'pg-primary' },
   { client: 'pg-2', server: 'pg-primary' },
+  { client: 'redis-0', server: 'redis-primary' },
   { client: 'redis-1', server: 'redis-primary' },
   { client: 'redis-2', server: 'redis-primary' },
+  { client: 'control', server: 'pg-primary' },
   { client: 'payments-0', server: 'pg-primary' },
   { client: 'catalog-a', server: 'redis-primary' },
   { client: 'catalog-a', server: 'redis-1' },
@@ -92,6 +102,35 @@ export const LINKS: readonly LinkSpec[] = [
   { client: 'orders-0', server: 'pg-primary' },
   { client: 'orders-0', server: 'kafka-0', dedicatedListener: true },
 ];
+
+/** The node a link leads to now: an endpoint's current primary, or its server node. */
+export const linkTarget = <N extends NodeSpec>(
+  nodes: readonly N[],
+  link: LinkSpec,
+): N | undefined => resolveNode(nodes, link.server);
+
+/** A replication link of the node that is primary now: it leads back to its own client, idle. */
+export const isIdleLink = (nodes: readonly NodeSpec[], link: LinkSpec): boolean =>
+  linkTarget(nodes, link)?.name === link.client;
+
+/**
+ * Where a link's proxy should forward now: an endpoint link to its current primary's
+ * address (none while no node is primary), any other link where it was created to.
+ */
+export function linkUpstream(
+  nodes: readonly TopologyNode[],
+  link: RunningLink,
+): string | undefined {
+  if (!isEndpoint(link.server)) return link.upstream;
+  const target = linkTarget(nodes, link);
+  return target ? `${target.host}:${target.port}` : undefined;
+}
+
+/** The address a link's client dials: Toxiproxy's listener for it (`host:port`). */
+export function linkAddress(link: Pick<RunningLink, 'listen'>): { host: string; port: number } {
+  const colon = link.listen.lastIndexOf(':');
+  return { host: link.listen.slice(0, colon), port: Number(link.listen.slice(colon + 1)) };
+}
 
 /** The port name of the server listener a dedicated-listener link forwards to. */
 export const dedicatedListenerPort = (link: LinkSpec): string => `${linkName(link)}:upstream`;
@@ -105,6 +144,15 @@ export const SYNCHRONOUS_STANDBY_NAMES = `ANY 1 (${NODES.filter((n) => n.kind ==
   .join(', ')})`;
 
 export const SENTINEL_MASTER_NAME = 'faultline';
+
+/**
+ * What REPLICAOF is called on the Redis nodes: a name only control can derive (from the admin
+ * token), so control alone re-points a node, always through its link. Sentinel would point a
+ * replica at the primary's own port (+fix-slave-config, a failover's reconfiguration),
+ * bypassing the link; SLAVEOF is renamed away entirely.
+ */
+export const replicaofCommand = (adminToken: string): string =>
+  `REPLICAOF-${createHash('sha256').update(`replicaof:${adminToken}`).digest('hex').slice(0, 16)}`;
 export const SENTINEL_QUORUM = 2;
 export const HOST = '127.0.0.1';
 /** The database the services keep their schemas in (payments now, orders later). */

@@ -105,7 +105,8 @@ export async function topologyStatus(state: TopologyMap): Promise<TopologyStatus
       client: link.client,
       server: link.server,
       listen: link.listen,
-      upstream: link.upstream,
+      // Toxiproxy's own: an endpoint link's upstream moves with a failover.
+      upstream: proxy?.upstream ?? link.upstream,
       // A link whose proxy cannot be read is reported down: nothing passes through it.
       enabled: proxy?.enabled ?? false,
       toxics: proxy?.toxics ?? [],

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { httpOk } from './health';
-import type { RunningNode, TopologyState } from './model';
+import { linkUpstream, type RunningNode, type TopologyState } from './model';
+import { rejoinAsStandby } from './nodes/postgres';
 import { isAlive, spawnServer } from './processes';
 import { holdsFile, readState, writeFileAtomically, writeState } from './state-file';
 import { ToxiproxyClient } from './toxiproxy-client';
@@ -19,10 +20,18 @@ export function writeHolds(stateFile: string, holds: Holds): void {
 }
 
 /**
- * Starts a node again exactly as it was started (same ports, data and environment).
- * A restarted Toxiproxy has forgotten its proxies, so the links are created again.
+ * Starts a node again as it was started (same ports, data and environment), in its role now:
+ * a PostgreSQL node a failover demoted rejoins as a standby first. A restarted Toxiproxy has
+ * forgotten its proxies, so the links are created again, endpoint links to the primary now.
  */
-export async function restartNode(state: TopologyState, node: RunningNode): Promise<RunningNode> {
+export async function restartNode(
+  state: TopologyState,
+  node: RunningNode,
+): Promise<{ node: RunningNode; rejoined?: 'rewound' | 'cloned' }> {
+  const rejoined =
+    node.kind === 'postgres' && node.role === 'replica'
+      ? await rejoinAsStandby(node, state.links)
+      : undefined;
   const { pid } = spawnServer(node.process);
   const restarted = { ...node, pid };
   if (node.kind === 'toxiproxy' && node.url) {
@@ -33,16 +42,18 @@ export async function restartNode(state: TopologyState, node: RunningNode): Prom
       await toxiproxy.createProxy({
         name: link.name,
         listen: link.listen,
-        upstream: link.upstream,
+        // With no primary now, where it last led: control moves it once one is promoted.
+        upstream: linkUpstream(state.nodes, link) ?? link.upstream,
         enabled: true,
       });
     }
   }
-  return restarted;
+  return { node: restarted, ...(rejoined ? { rejoined } : {}) };
 }
 
 export type SupervisorEvent =
-  { node: string; restarted: true; pid: number } | { node: string; error: string };
+  | { node: string; restarted: true; pid: number; rejoined?: 'rewound' | 'cloned' }
+  | { node: string; error: string };
 
 /** A node that keeps dying is restarted at most this often. */
 const RESTART_BACKOFF_MS = 3_000;
@@ -88,9 +99,15 @@ export class TopologySupervisor {
         if (Date.now() - (this.lastRestart.get(node.name) ?? 0) < RESTART_BACKOFF_MS) continue;
         this.lastRestart.set(node.name, Date.now());
         try {
-          state.nodes[i] = await restartNode(state, node);
+          const { node: restarted, rejoined } = await restartNode(state, node);
+          state.nodes[i] = restarted;
           changed = true;
-          this.onEvent({ node: node.name, restarted: true, pid: state.nodes[i]!.pid });
+          this.onEvent({
+            node: node.name,
+            restarted: true,
+            pid: restarted.pid,
+            ...(rejoined ? { rejoined } : {}),
+          });
         } catch (err) {
           this.onEvent({ node: node.name, error: (err as Error).message });
         }

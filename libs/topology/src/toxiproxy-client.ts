@@ -54,6 +54,11 @@ export class ToxiproxyClient {
     return this.request('POST', ToxiproxyClient.proxyPath(name), { enabled });
   }
 
+  /** Points a proxy at another server; Toxiproxy restarts it, closing every open connection. */
+  setUpstream(name: string, upstream: string): Promise<Proxy> {
+    return this.request('POST', ToxiproxyClient.proxyPath(name), { upstream });
+  }
+
   addToxic(proxyName: string, toxic: Toxic): Promise<Toxic> {
     return this.request('POST', `${ToxiproxyClient.proxyPath(proxyName)}/toxics`, toxic);
   }

@@ -6,9 +6,16 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   isEndpoint,
+  isIdleLink,
   LINKS,
+  linkAddress,
   linkName,
+  linkUpstream,
   NODES,
+  readState,
+  replicaofCommand,
+  rolesFileOf,
+  writeRoles,
   type NodeSpec,
   resolveNode,
   parseRedisInfo,
@@ -25,10 +32,13 @@ describe('topology model', () => {
       assert.ok(names.has(link.server) || isEndpoint(link.server), linkName(link));
     }
     assert.deepEqual(LINKS.map(linkName), [
+      'pg-0->pg-primary',
       'pg-1->pg-primary',
       'pg-2->pg-primary',
+      'redis-0->redis-primary',
       'redis-1->redis-primary',
       'redis-2->redis-primary',
+      'control->pg-primary',
       'payments-0->pg-primary',
       'catalog-a->redis-primary',
       'catalog-a->redis-1',
@@ -60,6 +70,65 @@ describe('topology model', () => {
       undefined,
       'no primary: the endpoint leads nowhere',
     );
+  });
+});
+
+describe('roles that move', () => {
+  const node = (name: string, role: 'primary' | 'replica', port: number) => ({
+    ...NODES.find((n) => n.name === name)!,
+    role,
+    host: '127.0.0.1',
+    port,
+  });
+  const link = (client: string, server: string) => ({
+    client,
+    server,
+    name: `${client}->${server}`,
+    listen: '127.0.0.1:9000',
+    upstream: '127.0.0.1:1',
+  });
+
+  it("an endpoint link forwards to the primary now; the primary's own replication link is idle", () => {
+    const nodes = [node('pg-0', 'replica', 5000), node('pg-1', 'primary', 5001)];
+    assert.equal(linkUpstream(nodes, link('payments-0', 'pg-primary')), '127.0.0.1:5001');
+    assert.equal(linkUpstream(nodes, link('catalog-a', 'redis-1')), '127.0.0.1:1', 'as created');
+    assert.equal(linkUpstream([nodes[0]!], link('pg-0', 'pg-primary')), undefined);
+    assert.equal(isIdleLink(nodes, link('pg-1', 'pg-primary')), true);
+    assert.equal(isIdleLink(nodes, link('pg-0', 'pg-primary')), false);
+    assert.deepEqual(linkAddress({ listen: 'toxiproxy.ns.svc:9000' }), {
+      host: 'toxiproxy.ns.svc',
+      port: 9000,
+    });
+  });
+
+  it('reads each node in the role the roles file gives it, over the role it started in', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-roles-'));
+    try {
+      const stateFile = join(dir, 'state.json');
+      writeFileSync(
+        stateFile,
+        JSON.stringify({
+          nodes: [node('pg-0', 'primary', 1), node('pg-1', 'replica', 2)],
+          links: [],
+        }),
+      );
+      assert.equal(readState(stateFile)!.nodes[0]!.role, 'primary');
+      writeRoles(rolesFileOf(stateFile), { 'pg-0': 'replica', 'pg-1': 'primary' });
+      assert.deepEqual(
+        readState(stateFile)!.nodes.map((n) => n.role),
+        ['replica', 'primary'],
+      );
+      const elsewhere = join(dir, 'elsewhere.json');
+      assert.equal(readState(stateFile, elsewhere)!.nodes[0]!.role, 'primary');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("names Redis's REPLICAOF after the admin token: only who has the token can re-point a node", () => {
+    assert.match(replicaofCommand('t1'), /^REPLICAOF-[0-9a-f]{16}$/);
+    assert.equal(replicaofCommand('t1'), replicaofCommand('t1'));
+    assert.notEqual(replicaofCommand('t1'), replicaofCommand('t2'));
   });
 });
 

@@ -3,7 +3,10 @@ import type { Drill } from '../control-api';
 import { describeDrill, formatTime } from '../drill-format';
 import type { DrillRequest } from '../drill-request';
 
-/** `faultline drill <kind> <target> …`: starts a drill and says which, and until when. */
+/**
+ * `faultline drill <kind> <target> …`: starts a drill and says which, and until when; an
+ * instant drill (a failover) says what it did instead.
+ */
 export async function drillCommand(
   control: ControlClient,
   request: DrillRequest,
@@ -13,7 +16,9 @@ export async function drillCommand(
   console.log(
     json
       ? JSON.stringify(drill, null, 2)
-      : `started drill ${describeDrill(drill)}, expires ${formatTime(drill.expiresAt)}`,
+      : drill.result
+        ? `drill ${describeDrill(drill)}: ${drill.result}`
+        : `started drill ${describeDrill(drill)}, expires ${formatTime(drill.expiresAt)}`,
   );
   return 0;
 }

@@ -102,7 +102,7 @@ async function runInForeground(options: UpOptions): Promise<number> {
     console.log(
       'error' in event
         ? `  ✗ ${event.node} could not be restarted: ${event.error}`
-        : `  ↻ ${event.node} died and was restarted (pid ${event.pid})`,
+        : `  ↻ ${event.node} died and was restarted (pid ${event.pid})${event.rejoined ? `, rejoined as a standby (${event.rejoined})` : ''}`,
     ),
   ).start();
   await printSummary(state);

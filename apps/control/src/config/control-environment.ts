@@ -1,4 +1,14 @@
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
+import {
+  IsIn,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 
 /** Where drills make their faults: the local topology's processes, or Kubernetes pods. */
 export const FAULT_BACKEND_NAMES = ['local', 'kubernetes'] as const;
@@ -36,6 +46,31 @@ export class ControlEnvironment {
       `FAULTLINE_KILL_HOLDS must name a ConfigMap when FAULTLINE_FAULT_BACKEND=kubernetes, not ${JSON.stringify(value)}`,
   })
   FAULTLINE_KILL_HOLDS?: string;
+
+  /**
+   * Where control keeps the datastores' roles after a failover; beside the state file by
+   * default (the chart points it at a writable volume: its map is a read-only ConfigMap).
+   */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  FAULTLINE_ROLES_FILE?: string;
+
+  /**
+   * Seconds the PostgreSQL primary may stay unreachable (through control's link
+   * `control->pg-primary`) before control fails over to a standby; 0: never by itself, only on
+   * the drill `failover pg`.
+   */
+  @IsNumber(
+    { allowNaN: false, allowInfinity: false },
+    {
+      message: ({ value }) =>
+        `PG_FAILOVER_AFTER must be a number of seconds, not ${JSON.stringify(value)}`,
+    },
+  )
+  @Min(0, { message: 'PG_FAILOVER_AFTER must be 0 (never) or more seconds' })
+  @Max(3600, { message: 'PG_FAILOVER_AFTER must be at most 3600 seconds' })
+  PG_FAILOVER_AFTER = 3;
 
   /** Who the observer and replication-delay drills log in to PostgreSQL as (`pg` reads both). */
   @IsOptional()

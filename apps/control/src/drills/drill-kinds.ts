@@ -1,10 +1,12 @@
 import {
   ENDPOINTS,
   isEndpoint,
+  isIdleLink,
   resolveNode,
   type RunningLink,
   type TopologyMap,
 } from '@faultline/topology';
+import { FAILOVER_STORES, type FailoverStore, type Switchovers } from '../failover/switchovers';
 import type { DrillKind, DrillParams } from './drill';
 import type { FaultBackend } from './fault-backend';
 
@@ -17,7 +19,8 @@ export interface DrillPlan {
   /** The node an endpoint target (`pg-primary`) led to when the drill was planned. */
   node?: string;
   footprint: string[];
-  apply(backend: FaultBackend, drillId: string): Promise<void>;
+  /** Applies the drill; an instant one (a failover) says what it did. */
+  apply(backend: FaultBackend, drillId: string, switchovers: Switchovers): Promise<string | void>;
   heal(backend: FaultBackend, drillId: string): Promise<void>;
 }
 
@@ -94,7 +97,8 @@ function linksOf(topology: TopologyMap, target: string): RunningLink[] {
   if (link) return [link];
   const isDatastore = (name: string) => resolveNode(topology.nodes, name)?.kind !== 'app';
   const touching = topology.links.filter(
-    (l) => l.client === target || serverOf(topology, l) === target,
+    (l) =>
+      (l.client === target || serverOf(topology, l) === target) && !isIdleLink(topology.nodes, l),
   );
   const peers = touching.filter(
     (l) =>
@@ -121,7 +125,11 @@ const serverOf = (t: TopologyMap, link: RunningLink) => resolveNode(t.nodes, lin
 const nodesWithLinks = (t: TopologyMap) =>
   t.nodes
     .map((n) => n.name)
-    .filter((name) => t.links.some((l) => l.client === name || serverOf(t, l) === name));
+    .filter((name) =>
+      t.links.some(
+        (l) => (l.client === name || serverOf(t, l) === name) && !isIdleLink(t.nodes, l),
+      ),
+    );
 /** Nodes with links, the endpoints, and the links. */
 const nodesAndLinks = (t: TopologyMap) => [
   ...nodesWithLinks(t),
@@ -221,6 +229,18 @@ const KINDS: Record<DrillKind, KindDefinition> = {
       footprint: [`node:${target}:replication-mode`],
       apply: (backend) => backend.setReplicationMode(target, 'async'),
       heal: (backend) => backend.setReplicationMode(target, 'sync'),
+    }),
+  },
+  failover: {
+    // A planned switchover; the operator refuses it (409) when it cannot run, changing nothing.
+    targets: () => [...FAILOVER_STORES],
+    params: [],
+    plan: (_topology, target) => ({
+      footprint: [],
+      apply: async (_backend, _id, switchovers) =>
+        (await switchovers.switchover(target as FailoverStore)).summary,
+      // A failover is not undone: the new primary stays.
+      heal: async () => undefined,
     }),
   },
   'clock-skew': {

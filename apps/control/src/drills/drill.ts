@@ -5,6 +5,7 @@ export const DRILL_KINDS = [
   'kill',
   'replication-delay',
   'replication-mode',
+  'failover',
   'clock-skew',
 ] as const;
 export type DrillKind = (typeof DRILL_KINDS)[number];
@@ -27,6 +28,8 @@ export interface Drill {
   state: DrillState;
   /** What the drill holds: `link:<name>` or `node:<name>:<aspect>`; two active drills never share one. */
   footprint: string[];
+  /** What an instant drill did (a failover: which node it promoted). */
+  result?: string;
   endedAt?: string;
   error?: string;
 }

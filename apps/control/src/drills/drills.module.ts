@@ -1,43 +1,15 @@
-import { type FactoryProvider, Module, type Type } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { ControlEnvironment, type FaultBackendName } from '../config/control-environment';
+import { Module } from '@nestjs/common';
+import { FailoverModule } from '../failover/failover.module';
 import { TopologyModule } from '../topology/topology.module';
 import { DrillMetrics } from './drill-metrics';
 import { DrillsController } from './drills.controller';
 import { DrillsService } from './drills.service';
-import { FaultBackend } from './fault-backend';
-import {
-  KUBE_CONFIG_LOADER,
-  KubernetesFaultBackend,
-  loadInClusterConfig,
-} from './kubernetes-fault-backend';
-import { LocalFaultBackend } from './local-fault-backend';
-
-const FAULT_BACKENDS: Record<FaultBackendName, Type<FaultBackend>> = {
-  local: LocalFaultBackend,
-  kubernetes: KubernetesFaultBackend,
-};
-
-/**
- * The FaultBackend FAULTLINE_FAULT_BACKEND names. Only that one is created (with its
- * dependencies from the module), so a local control never sets up Kubernetes access.
- */
-export const faultBackendProvider: FactoryProvider<Promise<FaultBackend>> = {
-  provide: FaultBackend,
-  inject: [ControlEnvironment, ModuleRef],
-  useFactory: (env: ControlEnvironment, moduleRef: ModuleRef) =>
-    moduleRef.create(FAULT_BACKENDS[env.FAULTLINE_FAULT_BACKEND]),
-};
+import { FaultBackendModule } from './fault-backend.module';
 
 @Module({
-  imports: [TopologyModule],
+  imports: [TopologyModule, FaultBackendModule, FailoverModule],
   controllers: [DrillsController],
-  providers: [
-    DrillsService,
-    DrillMetrics,
-    faultBackendProvider,
-    { provide: KUBE_CONFIG_LOADER, useValue: loadInClusterConfig },
-  ],
+  providers: [DrillsService, DrillMetrics],
   exports: [DrillsService],
 })
 export class DrillsModule {}

@@ -9,6 +9,9 @@ import {
   type OnApplicationShutdown,
   ServiceUnavailableException,
 } from '@nestjs/common';
+import { FailoverRefused, Switchovers } from '../failover/switchovers';
+import type { Promotion } from '../topology/role-changes';
+import { RoleChanges } from '../topology/role-changes';
 import { TopologySource } from '../topology/topology-source';
 import { DEFAULT_TTL_SECONDS, type Drill, MAX_TTL_SECONDS } from './drill';
 import { DrillHistory } from './drill-history';
@@ -41,8 +44,11 @@ export class DrillsService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly topology: TopologySource,
     private readonly backend: FaultBackend,
     private readonly metrics: DrillMetrics,
+    private readonly switchovers: Switchovers,
+    roles: RoleChanges,
   ) {
     this.history = new DrillHistory(topology.stateFile);
+    roles.onPromotion((promotion) => this.followPromotion(promotion));
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
@@ -132,8 +138,11 @@ export class DrillsService implements OnApplicationBootstrap, OnApplicationShutd
         footprint: plan.footprint,
       };
       try {
-        await plan.apply(this.backend, drill.id);
+        const result = await plan.apply(this.backend, drill.id, this.switchovers);
+        if (result) drill.result = result;
       } catch (err) {
+        // Refused before anything changed (a failover that cannot run): no drill happened.
+        if (err instanceof FailoverRefused) throw err;
         // Undo whatever part did apply.
         await plan.heal(this.backend, drill.id).catch(() => undefined);
         const failed: Drill = {
@@ -164,6 +173,28 @@ export class DrillsService implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.log(`drill ${drill.id}: ${drill.kind} ${drill.target} for ${ttlSeconds} s`);
       return drill;
     });
+  }
+
+  /**
+   * A partition or latency drill on a node cuts that node's links as its role makes them; when
+   * a failover moves the role, the drill is applied again to the node's links now, so the node
+   * stays cut off (a demoted primary from the new one) and the new primary's links are freed.
+   * Not serialised: a failover drill's own promotion runs inside the queue.
+   */
+  private async followPromotion(promotion: Promotion): Promise<void> {
+    const moved = [promotion.primary, promotion.former];
+    for (const drill of this.active()) {
+      const node = drill.node ?? drill.target;
+      const old = this.plans.get(drill.id);
+      if (!old || !['partition', 'latency'].includes(drill.kind) || !moved.includes(node)) continue;
+      const plan = planDrill(this.topology.current(), drill.kind, node, drill.params);
+      await old.heal(this.backend, drill.id);
+      await plan.apply(this.backend, drill.id, this.switchovers);
+      this.plans.set(drill.id, { ...plan, node });
+      const followed: Drill = { ...drill, footprint: plan.footprint };
+      this.drills = this.history.save(this.drills.map((d) => (d.id === drill.id ? followed : d)));
+      this.logger.log(`drill ${drill.id} follows ${node}: ${plan.footprint.join(', ')}`);
+    }
   }
 
   heal(id: string): Promise<Drill> {

@@ -27,6 +27,14 @@ export abstract class FaultBackend {
   abstract killNode(node: string, drillId: string): Promise<void>;
   /** Releases a kill's hold: the node comes back. */
   abstract reviveNode(node: string): Promise<void>;
+  /** The id of the kill (or fence) holding the node down, if one does. */
+  abstract holdOf(node: string): Promise<string | undefined>;
+  /**
+   * Makes a read-write endpoint (`pg-primary`) lead to the primary the roles now name:
+   * locally its links' Toxiproxy upstreams move (closing their connections); in Kubernetes
+   * the role labels its Service selects move.
+   */
+  abstract moveEndpoint(endpoint: string): Promise<void>;
   /**
    * A PostgreSQL primary's commits: `async` stops waiting for any standby
    * (synchronous_standby_names = ''); `sync` goes back to its configured quorum.

@@ -188,6 +188,20 @@ export class KubernetesFaultBackend extends SharedFaultBackend {
     for (const pod of list.items.filter(isHeld)) await this.deletePod(what, pod);
   }
 
+  async holdOf(node: string): Promise<string | undefined> {
+    const what = `read the hold of ${node}`;
+    const { pods, namespace, hold } = this.target(what, node);
+    const holds = await this.call(what, 'get', 'configmaps', namespace, () =>
+      pods.readNamespacedConfigMap({ name: this.holdsName(), namespace }),
+    );
+    return holds.data?.[hold];
+  }
+
+  /** The `-primary` Services select the role label: moving it moves the endpoint. */
+  async moveEndpoint(): Promise<void> {
+    await this.labelRoles();
+  }
+
   /** What every topology clears (SharedFaultBackend), then every kill hold. */
   override async clearAll(): Promise<string[]> {
     const cleared = await super.clearAll();
@@ -287,7 +301,7 @@ export class KubernetesFaultBackend extends SharedFaultBackend {
    */
   private async call<T>(
     what: string,
-    verb: 'list' | 'delete' | 'patch',
+    verb: 'list' | 'delete' | 'patch' | 'get',
     resource: 'pods' | 'configmaps',
     namespace: string,
     request: () => Promise<T>,

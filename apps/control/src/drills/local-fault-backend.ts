@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { Injectable } from '@nestjs/common';
-import { isAlive, readHolds, writeHolds } from '@faultline/topology';
+import { isAlive, linkUpstream, readHolds, ToxiproxyClient, writeHolds } from '@faultline/topology';
 import { ControlEnvironment } from '../config/control-environment';
 import { TopologySource } from '../topology/topology-source';
 import { SharedFaultBackend } from './shared-fault-backend';
@@ -49,6 +49,20 @@ export class LocalFaultBackend extends SharedFaultBackend {
     const holds = readHolds(stateFile);
     delete holds[node];
     writeHolds(stateFile, holds);
+  }
+
+  async holdOf(node: string): Promise<string | undefined> {
+    return readHolds(this.topology.stateFile)[node];
+  }
+
+  async moveEndpoint(endpoint: string): Promise<void> {
+    const { nodes, links } = this.topology.current();
+    const toxiproxy = new ToxiproxyClient(this.topology.toxiproxyUrl());
+    for (const link of links.filter((l) => l.server === endpoint)) {
+      const upstream = linkUpstream(nodes, link);
+      if (!upstream) throw new Error(`${endpoint} leads to no node: none is primary`);
+      await toxiproxy.setUpstream(link.name, upstream);
+    }
   }
 
   /** What every topology clears (SharedFaultBackend), then the kill holds. */

@@ -1,11 +1,18 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { readState, resolveNode, type TopologyMap, type TopologyNode } from '@faultline/topology';
+import {
+  readState,
+  resolveNode,
+  rolesFileOf,
+  type TopologyMap,
+  type TopologyNode,
+} from '@faultline/topology';
 import { ControlEnvironment } from '../config/control-environment';
 
 /**
  * The topology control works on, read fresh from FAULTLINE_STATE_FILE on every use: locally
  * the state file, which the supervisor rewrites when it restarts a node (new pid); in
- * Kubernetes the topology map the Helm chart mounts (addresses and pod selectors, no pids).
+ * Kubernetes the topology map the Helm chart mounts (addresses and pod selectors, no pids);
+ * the roles file over both.
  */
 @Injectable()
 export class TopologySource {
@@ -15,8 +22,14 @@ export class TopologySource {
     return this.env.FAULTLINE_STATE_FILE;
   }
 
+  /** The datastores' roles since the last failover (RoleChanges writes them). */
+  get rolesFile(): string {
+    return this.env.FAULTLINE_ROLES_FILE ?? rolesFileOf(this.stateFile);
+  }
+
+  /** Each node in its role now. */
   current(): TopologyMap {
-    const state = readState<TopologyNode>(this.env.FAULTLINE_STATE_FILE);
+    const state = readState<TopologyNode>(this.env.FAULTLINE_STATE_FILE, this.rolesFile);
     if (!state)
       throw new ServiceUnavailableException(
         `no topology state at ${this.env.FAULTLINE_STATE_FILE}`,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { RoleChanges } from './role-changes';
 import { TopologySource } from './topology-source';
 
-@Module({ providers: [TopologySource], exports: [TopologySource] })
+@Module({ providers: [TopologySource, RoleChanges], exports: [TopologySource, RoleChanges] })
 export class TopologyModule {}

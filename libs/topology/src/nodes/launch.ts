@@ -9,6 +9,8 @@ import { waitUntil } from '../wait';
 export interface LaunchContext {
   rootDir: string;
   toolchain: Toolchain;
+  /** The topology's admin token (Redis's REPLICAOF is renamed after it). */
+  adminToken: string;
   /** Set when running as root: PostgreSQL refuses to run as root. */
   postgresUser?: RunAs;
   portOf(nodeName: string): number;

@@ -1,15 +1,18 @@
 import { execFile } from 'node:child_process';
-import { chownSync, writeFileSync, appendFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, chownSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { postgresHealthy } from '../health';
+import { pgQuery, postgresHealthy } from '../health';
 import {
   HOST,
+  linkAddress,
   type NodeSpec,
+  type RunningLink,
   type RunningNode,
   SYNCHRONOUS_STANDBY_NAMES,
   pgApplicationName,
 } from '../model';
+import type { RunAs } from '../processes';
 import { launch, type LaunchContext, nodeDir } from './launch';
 
 const run = promisify(execFile);
@@ -32,9 +35,13 @@ max_replication_slots = 10
 wal_keep_size = 256MB
 hot_standby = on
 hot_standby_feedback = on
+# pg_rewind needs it to bring a former primary back as a standby after a failover.
+wal_log_hints = on
 wal_receiver_status_interval = 1s
 wal_sender_timeout = 10s
 wal_receiver_timeout = 10s
+# A standby whose primary moved reconnects (through its link, to the new one) within a second.
+wal_retrieve_retry_interval = 1s
 synchronous_standby_names = '${SYNCHRONOUS_STANDBY_NAMES}'
 synchronous_commit = remote_apply
 max_connections = 60
@@ -49,11 +56,17 @@ host all all ${HOST}/32 trust
 host replication all ${HOST}/32 trust
 `;
 
-async function asPostgres(ctx: LaunchContext, binary: string, args: string[]): Promise<void> {
+/** Where the PostgreSQL binaries are, and whom they run as (PostgreSQL refuses root). */
+interface PgTools {
+  binDir: string;
+  runAs?: RunAs;
+}
+
+async function asPostgres(tools: PgTools, binary: string, args: string[]): Promise<void> {
   try {
-    await run(join(ctx.toolchain.pgBinDir, binary), args, {
-      uid: ctx.postgresUser?.uid,
-      gid: ctx.postgresUser?.gid,
+    await run(join(tools.binDir, binary), args, {
+      uid: tools.runAs?.uid,
+      gid: tools.runAs?.gid,
       timeout: 120_000,
     });
   } catch (err) {
@@ -62,9 +75,9 @@ async function asPostgres(ctx: LaunchContext, binary: string, args: string[]): P
   }
 }
 
-function ownedByPostgres(ctx: LaunchContext, dir: string): string {
-  if (ctx.postgresUser) chownSync(dir, ctx.postgresUser.uid, ctx.postgresUser.gid);
-  return dir;
+function ownedByPostgres(runAs: RunAs | undefined, path: string): string {
+  if (runAs) chownSync(path, runAs.uid, runAs.gid);
+  return path;
 }
 
 function writeNodeConf(dataDir: string, lines: string[]): void {
@@ -72,7 +85,7 @@ function writeNodeConf(dataDir: string, lines: string[]): void {
 }
 
 async function initPrimary(ctx: LaunchContext, spec: NodeSpec, dataDir: string): Promise<void> {
-  await asPostgres(ctx, 'initdb', [
+  await asPostgres(toolsOf(ctx), 'initdb', [
     '-D',
     dataDir,
     '-U',
@@ -87,38 +100,121 @@ async function initPrimary(ctx: LaunchContext, spec: NodeSpec, dataDir: string):
   writeNodeConf(dataDir, [`port = ${ctx.portOf(spec.name)}`]);
 }
 
-/** A standby cloned from the primary, replicating through its Toxiproxy link. */
-async function initReplica(ctx: LaunchContext, spec: NodeSpec, dataDir: string): Promise<void> {
-  const applicationName = pgApplicationName(spec.name);
-  await asPostgres(ctx, 'pg_basebackup', [
+/** A standby as one node is: its own port, streaming through its link to the primary. */
+interface Standby {
+  name: string;
+  port: number;
+  /** The Toxiproxy listen port of its link `<name>->pg-primary`. */
+  linkPort: number;
+  dataDir: string;
+}
+
+/**
+ * Makes a data directory a standby of the primary behind its link. Copies from the primary
+ * (a clone, a rewind) bring the primary's own settings, so the node's are written again and
+ * ALTER SYSTEM's (a drill's, on the primary) dropped.
+ */
+function becomeStandby(runAs: RunAs | undefined, standby: Standby): void {
+  const applicationName = pgApplicationName(standby.name);
+  writeNodeConf(standby.dataDir, [
+    `port = ${standby.port}`,
+    `primary_conninfo = 'host=${HOST} port=${standby.linkPort} user=postgres application_name=${applicationName}'`,
+    `primary_slot_name = '${applicationName}'`,
+  ]);
+  writeFileSync(join(standby.dataDir, 'postgresql.auto.conf'), '# ALTER SYSTEM settings\n');
+  ownedByPostgres(runAs, join(standby.dataDir, 'postgresql.auto.conf'));
+  writeFileSync(join(standby.dataDir, 'standby.signal'), '');
+  ownedByPostgres(runAs, join(standby.dataDir, 'standby.signal'));
+}
+
+/** A fresh copy of the primary, through the standby's link, holding its replication slot. */
+async function cloneStandby(tools: PgTools, standby: Standby, createSlot: boolean): Promise<void> {
+  const applicationName = pgApplicationName(standby.name);
+  await asPostgres(tools, 'pg_basebackup', [
     '-h',
     HOST,
     '-p',
-    String(ctx.portOf(PRIMARY)),
+    String(standby.linkPort),
     '-U',
     'postgres',
     '-D',
-    dataDir,
+    standby.dataDir,
     '-X',
     'stream',
-    '-C',
+    ...(createSlot ? ['-C'] : []),
     '-S',
     applicationName,
     '--checkpoint=fast',
   ]);
-  const link = ctx.linkPort(spec.name, PRIMARY);
-  writeNodeConf(dataDir, [
-    `port = ${ctx.portOf(spec.name)}`,
-    `primary_conninfo = 'host=${HOST} port=${link} user=postgres application_name=${applicationName}'`,
-    `primary_slot_name = '${applicationName}'`,
-  ]);
-  writeFileSync(join(dataDir, 'standby.signal'), '');
+  becomeStandby(tools.runAs, standby);
+}
+
+const toolsOf = (ctx: LaunchContext): PgTools => ({
+  binDir: ctx.toolchain.pgBinDir,
+  runAs: ctx.postgresUser,
+});
+
+const linkToPrimary = (links: readonly RunningLink[], node: string): number => {
+  const link = links.find((l) => l.client === node && l.server === PRIMARY);
+  if (!link) throw new Error(`${node} has no link to ${PRIMARY}`);
+  return linkAddress(link).port;
+};
+
+/**
+ * Brings a former primary back as a standby of the primary now (the roles file says it is a
+ * replica, but its data is not a standby's): pg_rewind undoes what it wrote after the new
+ * primary's timeline forked (it runs crash recovery first when the node was killed), and when
+ * rewind cannot, a fresh clone replaces its data. Both go through its link, so a cut link
+ * fails the rejoin and the supervisor tries again later.
+ */
+export async function rejoinAsStandby(
+  node: RunningNode,
+  links: readonly RunningLink[],
+): Promise<'rewound' | 'cloned' | undefined> {
+  const dataDir = node.process.args[node.process.args.indexOf('-D') + 1]!;
+  if (existsSync(join(dataDir, 'standby.signal'))) return undefined;
+  const tools: PgTools = { binDir: dirname(node.process.command), runAs: node.process.runAs };
+  const standby: Standby = {
+    name: node.name,
+    port: node.port,
+    linkPort: linkToPrimary(links, node.name),
+    dataDir,
+  };
+  const slot = pgApplicationName(node.name);
+  // The new primary keeps this node's WAL from now on, whether it rewinds or clones.
+  await pgQuery(
+    { host: HOST, port: standby.linkPort },
+    `SELECT pg_create_physical_replication_slot('${slot}', true)
+       WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = '${slot}')`,
+  );
+  // pg_rewind reads the new timeline from the primary's control file, which only its first
+  // checkpoint after promotion writes: before that it sees one timeline and rewinds nothing.
+  await pgQuery({ host: HOST, port: standby.linkPort }, 'CHECKPOINT');
+  try {
+    await asPostgres(tools, 'pg_rewind', [
+      `--target-pgdata=${dataDir}`,
+      `--source-server=host=${HOST} port=${standby.linkPort} user=postgres dbname=postgres`,
+    ]);
+    becomeStandby(tools.runAs, standby);
+    return 'rewound';
+  } catch (err) {
+    rmSync(dataDir, { recursive: true, force: true });
+    await cloneStandby(tools, standby, false).catch((clone: Error) => {
+      throw new Error(`${node.name} could not rejoin: ${(err as Error).message}; ${clone.message}`);
+    });
+    return 'cloned';
+  }
 }
 
 export async function launchPostgres(ctx: LaunchContext, spec: NodeSpec): Promise<RunningNode> {
-  const dataDir = join(ownedByPostgres(ctx, nodeDir(ctx, spec.name)), 'data');
+  const dataDir = join(ownedByPostgres(ctx.postgresUser, nodeDir(ctx, spec.name)), 'data');
   if (spec.role === 'primary') await initPrimary(ctx, spec, dataDir);
-  else await initReplica(ctx, spec, dataDir);
+  else {
+    // The first clone comes straight from the primary; replication then goes through the link.
+    const standby = { name: spec.name, port: ctx.portOf(spec.name), dataDir };
+    await cloneStandby(toolsOf(ctx), { ...standby, linkPort: ctx.portOf(PRIMARY) }, true);
+    becomeStandby(ctx.postgresUser, { ...standby, linkPort: ctx.linkPort(spec.name, PRIMARY) });
+  }
   if (ctx.postgresUser) {
     await run('chown', ['-R', `${ctx.postgresUser.uid}:${ctx.postgresUser.gid}`, dataDir]);
   }

@@ -7,10 +7,14 @@ import {
   type RunningNode,
   SENTINEL_MASTER_NAME,
   SENTINEL_QUORUM,
+  replicaofCommand,
 } from '../model';
 import { launch, type LaunchContext, nodeDir } from './launch';
 
 const PRIMARY = 'redis-primary';
+/** A primary that has not answered a Sentinel for this long is subjectively down. */
+const SENTINEL_DOWN_AFTER_MS = 3_000;
+const SENTINEL_FAILOVER_TIMEOUT_MS = 10_000;
 
 export async function launchRedis(ctx: LaunchContext, spec: NodeSpec): Promise<RunningNode> {
   const port = ctx.portOf(spec.name);
@@ -33,10 +37,9 @@ export async function launchRedis(ctx: LaunchContext, spec: NodeSpec): Promise<R
     // Full resyncs start at once instead of waiting 5 s for more replicas to join.
     '--repl-diskless-sync-delay',
     '0',
-    // Nothing may re-point a node's replication: Sentinel would point a replica at the
-    // primary's own port (+fix-slave-config, or a failover's reconfiguration), bypassing its
-    // link. Sentinels still watch and decide; the links stay in every replication path.
-    ...['REPLICAOF', 'SLAVEOF'].flatMap((command) => ['--rename-command', command, '']),
+    // Only control re-points a node's replication, always to its link (replicaofCommand).
+    ...['--rename-command', 'REPLICAOF', replicaofCommand(ctx.adminToken)],
+    ...['--rename-command', 'SLAVEOF', ''],
   ];
   if (spec.role === 'replica') {
     args.push(
@@ -74,12 +77,12 @@ export async function launchSentinel(ctx: LaunchContext, spec: NodeSpec): Promis
       `dir ${dir}`,
       `sentinel announce-ip ${HOST}`,
       `sentinel monitor ${SENTINEL_MASTER_NAME} ${HOST} ${ctx.portOf(PRIMARY)} ${SENTINEL_QUORUM}`,
-      `sentinel down-after-milliseconds ${SENTINEL_MASTER_NAME} 5000`,
-      // Each replica reaches the primary through its own Toxiproxy link, so its master
-      // port differs from the primary's real one, and Sentinel tries to "fix" it
-      // (+fix-slave-config) once it has looked that way for failover-timeout. The nodes
-      // refuse REPLICAOF (launchRedis), so that try fails; an hour keeps it rare.
-      `sentinel failover-timeout ${SENTINEL_MASTER_NAME} 3600000`,
+      `sentinel down-after-milliseconds ${SENTINEL_MASTER_NAME} ${SENTINEL_DOWN_AFTER_MS}`,
+      // Sentinel cannot re-point the nodes (they refuse its REPLICAOF, launchRedis): control
+      // carries out its choice, through the links. Sentinel then waits failover-timeout for
+      // replicas it never sees re-pointed (they follow through their links) before it ends the
+      // failover, and waits twice that before it may start another.
+      `sentinel failover-timeout ${SENTINEL_MASTER_NAME} ${SENTINEL_FAILOVER_TIMEOUT_MS}`,
       `sentinel parallel-syncs ${SENTINEL_MASTER_NAME} 1`,
       '',
     ].join('\n'),
