@@ -24,9 +24,11 @@ describe('drill targets that are endpoints', () => {
 
     const partition = planDrill(topology(), 'partition', 'redis-primary', {});
     assert.equal(partition.node, 'redis-0');
+    // Cut off from its replicas and the Sentinels; its clients (the catalogs) still reach it.
     assert.deepEqual(partition.footprint, [
       'link:redis-1->redis-primary',
       'link:redis-2->redis-primary',
+      'link:sentinels->redis-0',
     ]);
   });
 

@@ -241,6 +241,19 @@ describe('control: failover on the real topology', { timeout: 900_000 }, () => {
         assert.equal(Number(info.master_port), linkAddress(link).port, `${n.name} on its link`);
         assert.equal(info.master_link_status, 'up', n.name);
       }
+      // The Sentinels agree, and their failover has ended (until then they refuse another).
+      const link = state().links.find((l) => l.name === `sentinels->${primary}`)!;
+      for (const sentinel of state().nodes.filter((x) => x.kind === 'sentinel')) {
+        const master = (await redisCommand(
+          sentinel,
+          'SENTINEL',
+          'MASTER',
+          'faultline',
+        )) as string[];
+        const field = (name: string) => master[master.indexOf(name) + 1];
+        assert.equal(`${field('ip')}:${field('port')}`, link.listen, `${sentinel.name} agrees`);
+        assert.doesNotMatch(field('flags')!, /failover_in_progress/, sentinel.name);
+      }
     };
 
     it('kill redis-primary: the Sentinels promote a replica, both catalogs write again, and the old primary returns as a replica', async () => {
@@ -256,6 +269,36 @@ describe('control: failover on the real topology', { timeout: 900_000 }, () => {
       assert.equal(await failovers('redis', 'sentinel'), 1);
       await heal(d.id);
       await eventually(redisConverged, 60_000);
+    });
+
+    it("partition redis-primary: a split brain, and the old primary's acknowledged writes vanish when it rejoins", async () => {
+      const old = primaryOf('redis');
+      const d = await drill('partition', 'redis-primary', 300);
+      const replicas = ['redis-0', 'redis-1', 'redis-2'].filter((n) => n !== old);
+      assert.deepEqual(d.footprint, [
+        ...replicas.map((r) => `link:${r}->redis-primary`),
+        `link:sentinels->${old}`,
+      ]);
+      // Cut off from its replicas and the Sentinels, not from catalog-a: it still takes writes.
+      const during = await write('catalog-a', 'split-brain');
+      assert.equal(during.status, 200, JSON.stringify(during.body));
+      await eventually(() => assert.notEqual(primaryOf('redis'), old), 30_000);
+      const drills = await api<Drill[]>('GET', '/drills');
+      assert.deepEqual(drills.body.find((x) => x.id === d.id)!.footprint.sort(), [
+        `link:${old}->redis-primary`,
+        `link:sentinels->${old}`,
+      ]);
+      assert.equal((await write('catalog-a', 'after-split')).status, 200, 'on the new primary');
+      await heal(d.id);
+      await eventually(redisConverged, 60_000);
+      const lost = await httpJson(`${url('catalog-a')}/products/split-brain`, {
+        headers: { Consistency: 'strong' },
+      });
+      assert.equal(lost.status, 404, 'the write the old primary acknowledged is gone');
+      const kept = await httpJson(`${url('catalog-a')}/products/after-split`, {
+        headers: { Consistency: 'strong' },
+      });
+      assert.equal(kept.status, 200);
     });
 
     it('failover redis: a forced Sentinel failover moves the endpoint; a second one at once is 409', async () => {

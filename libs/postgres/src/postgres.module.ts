@@ -79,9 +79,13 @@ export class PostgresModule {
           inject: [PG_CONNECTION, options.environment],
           useFactory: (config: PoolConfig, env: PostgresEnvironment) => {
             const pool = new Pool({ ...config, max: options.poolSize?.(env) ?? 10 });
+            const logger = new Logger('Database');
             // An idle client losing its connection must not crash the process.
-            pool.on('error', (err) =>
-              new Logger('Database').warn(`idle connection lost: ${err.message}`),
+            pool.on('error', (err) => logger.warn(`idle connection lost: ${err.message}`));
+            // Nor a checked-out one between two queries (a failover closes every connection):
+            // pg emits that as an 'error' event, and the client's next query fails instead.
+            pool.on('connect', (client) =>
+              client.on('error', (err) => logger.warn(`connection lost: ${err.message}`)),
             );
             return pool;
           },

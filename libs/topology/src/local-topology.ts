@@ -54,12 +54,24 @@ export interface StartOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** The catalog's write ordering; CATALOG_ORDERING of this process, else `wall`. */
   catalogOrdering?: CatalogOrdering;
+  /** Replicas a Redis primary needs to take a write; REDIS_MIN_REPLICAS_TO_WRITE, else 0. */
+  redisMinReplicasToWrite?: number;
 }
 
 export function catalogOrderingFrom(value: string | undefined): CatalogOrdering {
   if (value === undefined || value === '' || value === 'wall') return 'wall';
   if (value === 'hlc') return 'hlc';
   throw new TopologyError(`CATALOG_ORDERING must be wall or hlc, not ${JSON.stringify(value)}`);
+}
+
+export function redisMinReplicasToWriteFrom(value: string | undefined): number {
+  if (value === undefined || value === '') return 0;
+  if (!/^[0-2]$/.test(value)) {
+    throw new TopologyError(
+      `REDIS_MIN_REPLICAS_TO_WRITE must be 0, 1 or 2 (there are two replicas), not ${JSON.stringify(value)}`,
+    );
+  }
+  return Number(value);
 }
 
 /** PostgreSQL refuses to run as root; when we are root it runs as the `postgres` user. */
@@ -115,13 +127,17 @@ export const anyNodeAlive = (state: TopologyState): boolean =>
  * Kafka broker and Prometheus, each on free ports of 127.0.0.1.
  */
 export async function startTopology(options: StartOptions = {}): Promise<TopologyState> {
+  // Settings first: a bad one fails before anything is created.
+  const catalogOrdering =
+    options.catalogOrdering ?? catalogOrderingFrom(process.env.CATALOG_ORDERING);
+  const redisMinReplicasToWrite =
+    options.redisMinReplicasToWrite ??
+    redisMinReplicasToWriteFrom(process.env.REDIS_MIN_REPLICAS_TO_WRITE);
   const toolchain = resolveToolchain();
   const rootDir = options.rootDir ?? mkdtempSync(join(tmpdir(), 'faultline-'));
   const pgUser = postgresUser();
   if (pgUser) chmodSync(rootDir, 0o755);
   const progress = options.onProgress ?? (() => undefined);
-  const catalogOrdering =
-    options.catalogOrdering ?? catalogOrderingFrom(process.env.CATALOG_ORDERING);
   const adminToken = randomBytes(24).toString('base64url');
   const stateFile = options.stateFile ?? join(rootDir, 'state.json');
 
@@ -145,6 +161,7 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
   const ctx: LaunchContext = {
     rootDir,
     adminToken,
+    redisMinReplicasToWrite,
     toolchain,
     postgresUser: pgUser,
     portOf,

@@ -81,10 +81,18 @@ export function resolveNode<N extends NodeSpec>(nodes: readonly N[], name: strin
 }
 
 /**
+ * The client of the links the Sentinels watch the Redis nodes through: all three share one
+ * link per node, because a node announces one address (Sentinels learn replicas from the
+ * primary's INFO, which lists the address each replica announces).
+ */
+export const SENTINELS = 'sentinels';
+
+/**
  * Every datastore node has a replication link to its endpoint, the primary too: the link of
  * whichever node is primary leads to itself and stays idle, and a demoted primary follows
  * the new one through its own link. `control->pg-primary` is the operator's view of the
- * primary (PG_FAILOVER_AFTER): cutting or slowing it is how to fool the operator.
+ * primary (PG_FAILOVER_AFTER): cutting or slowing it is how to fool the operator. The
+ * Sentinels' links make a partition of a Redis node cut it off from them too.
  */
 export const LINKS: readonly LinkSpec[] = [
   { client: 'pg-0', server: 'pg-primary' },
@@ -93,6 +101,9 @@ export const LINKS: readonly LinkSpec[] = [
   { client: 'redis-0', server: 'redis-primary' },
   { client: 'redis-1', server: 'redis-primary' },
   { client: 'redis-2', server: 'redis-primary' },
+  { client: SENTINELS, server: 'redis-0' },
+  { client: SENTINELS, server: 'redis-1' },
+  { client: SENTINELS, server: 'redis-2' },
   { client: 'control', server: 'pg-primary' },
   { client: 'payments-0', server: 'pg-primary' },
   { client: 'catalog-a', server: 'redis-primary' },

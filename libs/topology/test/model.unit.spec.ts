@@ -15,6 +15,7 @@ import {
   readState,
   replicaofCommand,
   rolesFileOf,
+  SENTINELS,
   writeRoles,
   type NodeSpec,
   resolveNode,
@@ -25,10 +26,10 @@ import {
 import { scrapeConfig } from '../src/nodes/prometheus';
 
 describe('topology model', () => {
-  it('names every link client->server after a node, its server a node or an endpoint', () => {
+  it('names every link client->server after a node (or the Sentinels), its server a node or an endpoint', () => {
     const names = new Set(NODES.map((n) => n.name));
     for (const link of LINKS) {
-      assert.ok(names.has(link.client), linkName(link));
+      assert.ok(names.has(link.client) || link.client === SENTINELS, linkName(link));
       assert.ok(names.has(link.server) || isEndpoint(link.server), linkName(link));
     }
     assert.deepEqual(LINKS.map(linkName), [
@@ -38,6 +39,9 @@ describe('topology model', () => {
       'redis-0->redis-primary',
       'redis-1->redis-primary',
       'redis-2->redis-primary',
+      'sentinels->redis-0',
+      'sentinels->redis-1',
+      'sentinels->redis-2',
       'control->pg-primary',
       'payments-0->pg-primary',
       'catalog-a->redis-primary',

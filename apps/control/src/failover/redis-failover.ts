@@ -11,6 +11,7 @@ import {
   replicaofCommand,
   resolveNode,
   SENTINEL_MASTER_NAME,
+  SENTINELS,
   type TopologyMap,
   type TopologyNode,
 } from '@faultline/topology';
@@ -133,8 +134,15 @@ export class RedisFailover implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
+  /** The node at an address a Sentinel reports: the Sentinels' link to it, or the node's own. */
   private nodeAt(topology: TopologyMap, { ip, port }: Instance): TopologyNode | undefined {
-    return topology.nodes.find((n) => n.kind === 'redis' && n.host === ip && n.port === port);
+    const link = topology.links.find((l) => {
+      const address = linkAddress(l);
+      return l.client === SENTINELS && address.host === ip && address.port === port;
+    });
+    return topology.nodes.find(
+      (n) => n.kind === 'redis' && (n.name === link?.server || (n.host === ip && n.port === port)),
+    );
   }
 
   /**
@@ -185,19 +193,22 @@ export class RedisFailover implements OnApplicationBootstrap, OnApplicationShutd
       const { host, port } = linkAddress(link);
       const onLink =
         info.role === 'slave' && info.master_host === host && Number(info.master_port) === port;
-      if (onLink || !this.reachedBySentinels(node, views)) continue;
+      if (onLink || !this.reachedBySentinels(topology, node, views)) continue;
       await redisCommand(node, this.replicaof, host, String(port));
       this.logger.log(`${node.name} re-pointed to ${ENDPOINT} through its link`);
     }
   }
 
   /** Whether the Sentinels see the node up: none of them flags it down. */
-  private reachedBySentinels(node: TopologyNode, views: SentinelView[]): boolean {
+  private reachedBySentinels(
+    topology: TopologyMap,
+    node: TopologyNode,
+    views: SentinelView[],
+  ): boolean {
     const entries = views.flatMap((v) => [v.master, ...v.replicas]);
     return !entries.some(
       (e) =>
-        e.ip === node.host &&
-        e.port === node.port &&
+        this.nodeAt(topology, e)?.name === node.name &&
         (e.flags.includes('s_down') || e.flags.includes('disconnected')),
     );
   }

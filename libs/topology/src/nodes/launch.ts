@@ -11,6 +11,8 @@ export interface LaunchContext {
   toolchain: Toolchain;
   /** The topology's admin token (Redis's REPLICAOF is renamed after it). */
   adminToken: string;
+  /** REDIS_MIN_REPLICAS_TO_WRITE: 0 (Redis's default) or the replicas a write needs. */
+  redisMinReplicasToWrite: number;
   /** Set when running as root: PostgreSQL refuses to run as root. */
   postgresUser?: RunAs;
   portOf(nodeName: string): number;

@@ -6,8 +6,11 @@ import {
   type NodeSpec,
   type RunningNode,
   SENTINEL_MASTER_NAME,
-  SENTINEL_QUORUM,
+  NODES,
   replicaofCommand,
+  resolveNode,
+  SENTINEL_QUORUM,
+  SENTINELS,
 } from '../model';
 import { launch, type LaunchContext, nodeDir } from './launch';
 
@@ -15,6 +18,23 @@ const PRIMARY = 'redis-primary';
 /** A primary that has not answered a Sentinel for this long is subjectively down. */
 const SENTINEL_DOWN_AFTER_MS = 3_000;
 const SENTINEL_FAILOVER_TIMEOUT_MS = 10_000;
+/** How far behind (seconds) the replicas counted by min-replicas-to-write may be. */
+const MIN_REPLICAS_MAX_LAG_S = 2;
+
+/**
+ * REDIS_MIN_REPLICAS_TO_WRITE: a primary refuses writes while fewer replicas than this have
+ * acknowledged it within MIN_REPLICAS_MAX_LAG_S, so a primary cut off from its replicas stops
+ * taking the writes a split brain would lose (0: it never refuses, Redis's default).
+ */
+const minReplicasToWrite = (count: number): string[] =>
+  count > 0
+    ? [
+        '--min-replicas-to-write',
+        String(count),
+        '--min-replicas-max-lag',
+        String(MIN_REPLICAS_MAX_LAG_S),
+      ]
+    : [];
 
 export async function launchRedis(ctx: LaunchContext, spec: NodeSpec): Promise<RunningNode> {
   const port = ctx.portOf(spec.name);
@@ -40,22 +60,19 @@ export async function launchRedis(ctx: LaunchContext, spec: NodeSpec): Promise<R
     // Only control re-points a node's replication, always to its link (replicaofCommand).
     ...['--rename-command', 'REPLICAOF', replicaofCommand(ctx.adminToken)],
     ...['--rename-command', 'SLAVEOF', ''],
+    '--replica-serve-stale-data',
+    'yes',
+    '--replica-read-only',
+    'yes',
+    // As a replica (any node may become one), it is known to the Sentinels by their link to it.
+    '--replica-announce-ip',
+    HOST,
+    '--replica-announce-port',
+    String(ctx.linkPort(SENTINELS, spec.name)),
+    ...minReplicasToWrite(ctx.redisMinReplicasToWrite),
   ];
   if (spec.role === 'replica') {
-    args.push(
-      '--replicaof',
-      HOST,
-      String(ctx.linkPort(spec.name, PRIMARY)),
-      '--replica-serve-stale-data',
-      'yes',
-      '--replica-read-only',
-      'yes',
-      // Sentinels reach replicas directly, not through the replication link.
-      '--replica-announce-ip',
-      HOST,
-      '--replica-announce-port',
-      String(port),
-    );
+    args.push('--replicaof', HOST, String(ctx.linkPort(spec.name, PRIMARY)));
   }
   const role = spec.role === 'primary' ? 'primary' : 'replica';
   return launch(ctx, spec, {
@@ -76,7 +93,8 @@ export async function launchSentinel(ctx: LaunchContext, spec: NodeSpec): Promis
       `bind ${HOST}`,
       `dir ${dir}`,
       `sentinel announce-ip ${HOST}`,
-      `sentinel monitor ${SENTINEL_MASTER_NAME} ${HOST} ${ctx.portOf(PRIMARY)} ${SENTINEL_QUORUM}`,
+      // Through their link to it, as every node (the nodes announce those addresses).
+      `sentinel monitor ${SENTINEL_MASTER_NAME} ${HOST} ${ctx.linkPort(SENTINELS, resolveNode(NODES, PRIMARY)!.name)} ${SENTINEL_QUORUM}`,
       `sentinel down-after-milliseconds ${SENTINEL_MASTER_NAME} ${SENTINEL_DOWN_AFTER_MS}`,
       // Sentinel cannot re-point the nodes (they refuse its REPLICAOF, launchRedis): control
       // carries out its choice, through the links. Sentinel then waits failover-timeout for
