@@ -50,8 +50,8 @@ drills, through the control API:
 scenarios (the workload runs clients through scripted drills, then checks the history):
   scenario run <name> [--duration 60s] [--json]
                            cp-vs-ap, replication-lag, clock-skew-lww, kill-replica,
-                           kafka-outage; prints the report; exit 0 all valid, 1 any invalid,
-                           2 unknown
+                           pg-failover, pg-failover-async, redis-split-brain, kafka-outage;
+                           prints the report; exit 0 all valid, 1 any invalid, 2 unknown
   report [id] [--json]     a scenario report (the newest by default)
 
   Durations take ms, s, m or h; a bare number is milliseconds (seconds for --for).

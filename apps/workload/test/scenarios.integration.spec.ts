@@ -28,9 +28,9 @@ interface Report {
 class ScenarioBench {
   topology!: TopologyState;
 
-  constructor(ordering: CatalogOrdering) {
+  constructor(ordering: CatalogOrdering, redisMinReplicasToWrite = 0) {
     before(async () => {
-      this.topology = await startTopology({ catalogOrdering: ordering });
+      this.topology = await startTopology({ catalogOrdering: ordering, redisMinReplicasToWrite });
     });
     after(async () => {
       if (this.topology) await stopTopology(this.topology);
@@ -60,7 +60,10 @@ class ScenarioBench {
 const result = (report: Report, checker: string) =>
   report.results.find((r) => r.checker === checker)!;
 
-describe('scenarios under wall-clock ordering', { timeout: 600_000 }, () => {
+/** Acknowledged catalog writes the split brain lost, per run (the two topologies compared). */
+const splitBrainLost: number[] = [];
+
+describe('scenarios under wall-clock ordering', { timeout: 900_000 }, () => {
   const bench = new ScenarioBench('wall');
 
   it('cp-vs-ap: CP held (no acknowledged payment lost) while AP served stale reads', async () => {
@@ -96,15 +99,60 @@ describe('scenarios under wall-clock ordering', { timeout: 600_000 }, () => {
     assert.ok(lost.anomalies['lost-update']! > 0);
     assert.equal(report.verdict, 'invalid');
   });
-});
 
-describe('scenarios under hybrid logical clock ordering', { timeout: 600_000 }, () => {
-  const bench = new ScenarioBench('hlc');
+  it('pg-failover: the primary dies under load, a standby takes over, and no acknowledged payment is lost', async () => {
+    const report = await bench.run('pg-failover', 20);
+    for (const checker of ['bank', 'payments']) {
+      assert.equal(result(report, checker).valid, true, JSON.stringify(result(report, checker)));
+    }
+    assert.equal(result(report, 'payments').anomalies['lost-payment'] ?? 0, 0);
+    assert.ok(report.services.payments!.ok > 0);
+  });
 
-  it('clock-skew-lww: the HLC keeps causally later writes winning', async () => {
-    const report = await bench.run('clock-skew-lww', 12);
-    const lost = result(report, 'lost-updates');
-    assert.equal(lost.valid, true, JSON.stringify(lost));
-    assert.equal(lost.anomalies['lost-update'] ?? 0, 0);
+  it('pg-failover-async: acknowledged payments no standby had are lost, and the checker names them', async () => {
+    const report = await bench.run('pg-failover-async', 24);
+    const payments = result(report, 'payments');
+    assert.equal(payments.valid, false, JSON.stringify(payments));
+    assert.ok(payments.anomalies['lost-payment']! > 0, JSON.stringify(payments.anomalies));
+    assert.match(report.markdown, /^# pg-failover-async: INVALID/);
+    assert.match(report.markdown, /lost-payment × \d+/);
+  });
+
+  it('redis-split-brain: the old primary acknowledges writes that vanish when it rejoins', async () => {
+    const report = await bench.run('redis-split-brain', 20);
+    const lost = result(report, 'lost-writes');
+    assert.equal(lost.valid, false, JSON.stringify(lost));
+    assert.ok(lost.anomalies['lost-write']! > 0);
+    splitBrainLost.push(lost.anomalies['lost-write']!);
+    // Run twice: the report compares the two side by side.
+    const again = await bench.run('redis-split-brain', 20);
+    assert.match(again.markdown, /## Compared with the previous run/);
+    assert.match(again.markdown, /\| lost-writes \| lost-write \| \d+ \| \d+ \|/);
   });
 });
+
+describe(
+  'scenarios under hybrid logical clock ordering, REDIS_MIN_REPLICAS_TO_WRITE=1',
+  { timeout: 600_000 },
+  () => {
+    const bench = new ScenarioBench('hlc', 1);
+
+    it('clock-skew-lww: the HLC keeps causally later writes winning', async () => {
+      const report = await bench.run('clock-skew-lww', 12);
+      const lost = result(report, 'lost-updates');
+      assert.equal(lost.valid, true, JSON.stringify(lost));
+      assert.equal(lost.anomalies['lost-update'] ?? 0, 0);
+    });
+
+    it('redis-split-brain: a primary that needs a replica to write refuses sooner, and loses fewer writes', async () => {
+      const report = await bench.run('redis-split-brain', 20);
+      const lost = result(report, 'lost-writes');
+      assert.match(report.markdown, /REDIS_MIN_REPLICAS_TO_WRITE=1/);
+      assert.ok(splitBrainLost.length > 0, 'the run without the setting came first');
+      assert.ok(
+        (lost.anomalies['lost-write'] ?? 0) < splitBrainLost[0]!,
+        `${lost.anomalies['lost-write'] ?? 0} lost with min-replicas-to-write 1, ${splitBrainLost[0]} without`,
+      );
+    });
+  },
+);

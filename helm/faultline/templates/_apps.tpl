@@ -75,5 +75,8 @@ both against each app's validated configuration.
 - { name: CONTROL_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "control") }} }
 - { name: FAULTLINE_REPORTS_DIR, value: /var/lib/faultline/reports }
 - { name: WORKLOAD_BACKGROUND_RATE, value: {{ $ctx.Values.workload.backgroundRate | quote }} }
+# The settings each report records.
+- { name: CATALOG_ORDERING, value: {{ $ctx.Values.catalog.ordering }} }
+- { name: REDIS_MIN_REPLICAS_TO_WRITE, value: {{ $ctx.Values.redis.minReplicasToWrite | quote }} }
 {{- end }}
 {{- end -}}

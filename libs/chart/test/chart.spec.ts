@@ -703,6 +703,7 @@ function localEnvironment(node: string): string[] {
     stateFile: '/state/state.json',
     serviceUrl: (n) => `http://127.0.0.1/${n}`,
     workloadRate: 0,
+    redisMinReplicasToWrite: 0,
   };
   return Object.keys(spec.env(ctx));
 }

@@ -1,13 +1,21 @@
 import type { CheckerResult } from './checker-result';
 import { checkBank } from './checkers/bank';
 import { checkLostUpdates } from './checkers/lost-updates';
+import { checkLostWrites } from './checkers/lost-writes';
 import { checkPayments } from './checkers/payments';
 import { checkSaga } from './checkers/saga';
 import { checkStaleness, type StalenessOptions } from './checkers/staleness';
 import type { History } from './history';
 
 /** The checkers by name, as their results name them. */
-export const CHECKERS = ['bank', 'payments', 'staleness', 'lost-updates', 'saga'] as const;
+export const CHECKERS = [
+  'bank',
+  'payments',
+  'staleness',
+  'lost-updates',
+  'lost-writes',
+  'saga',
+] as const;
 export type CheckerName = (typeof CHECKERS)[number];
 
 export interface CheckAllOptions extends StalenessOptions {
@@ -28,6 +36,7 @@ export function checkAll(history: History, options: CheckAllOptions = {}): Check
         onStaleRead: options.onStaleRead,
       }),
     'lost-updates': () => checkLostUpdates(history),
+    'lost-writes': () => checkLostWrites(history),
     saga: () => checkSaga(history),
   };
   return (options.checkers ?? CHECKERS).map((name) => run[name]());

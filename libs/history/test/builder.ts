@@ -153,8 +153,13 @@ export class HistoryBuilder {
     return this.call(process, 'read', { sku, consistency }, 'ok', value, { node });
   }
 
-  finalRead(sku: string, version: number, node: string): this {
-    return this.call('final', 'final-read', { sku, node }, 'ok', { sku, version }, { node });
+  finalRead(
+    sku: string,
+    version: number,
+    node: string,
+    consistency: 'eventual' | 'strong' = 'eventual',
+  ): this {
+    return this.call('final', 'final-read', { sku, consistency }, 'ok', { sku, version }, { node });
   }
 
   // Nemesis.

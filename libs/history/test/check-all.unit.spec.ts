@@ -25,6 +25,7 @@ describe('checkAll and verdict', () => {
       .order('orderer', 'order-k1', [{ sku: 'order-sku-1', qty: 2 }], 'ok', 'o1')
       .finalPayments({ k1: 1 })
       .finalRead('sku-1', 1, 'redis-1')
+      .finalRead('sku-1', 1, 'redis-0', 'strong')
       .finalOrders({
         o1: {
           state: 'confirmed',

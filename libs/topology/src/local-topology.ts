@@ -214,6 +214,7 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
       stateFile,
       serviceUrl: (node) => `http://${HOST}:${portOf(node)}`,
       workloadRate: options.workloadRate ?? 0,
+      redisMinReplicasToWrite,
     };
     await Promise.all(
       SERVICES.map((service) =>

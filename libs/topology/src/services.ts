@@ -13,6 +13,8 @@ export interface ServiceEnvContext {
   serviceUrl(node: string): string;
   /** Operations per second of each background workload client; 0 for none. */
   workloadRate: number;
+  /** Replicas a Redis primary needs to take a write (0: none, Redis's default). */
+  redisMinReplicasToWrite: number;
 }
 
 export type CatalogOrdering = 'wall' | 'hlc';
@@ -113,5 +115,8 @@ export const WORKLOAD_SERVICE: ServiceSpec = {
     CONTROL_URL: ctx.serviceUrl('control'),
     FAULTLINE_REPORTS_DIR: join(dirname(ctx.stateFile), 'reports'),
     WORKLOAD_BACKGROUND_RATE: String(ctx.workloadRate),
+    // The topology's settings a report records, so two runs compare like with like.
+    CATALOG_ORDERING: ctx.catalogOrdering,
+    REDIS_MIN_REPLICAS_TO_WRITE: String(ctx.redisMinReplicasToWrite),
   }),
 };

@@ -23,7 +23,9 @@ export class ToxiproxyClient {
       method,
       headers: body === undefined ? undefined : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(5_000),
+      // A change to a proxy waits for what its toxics hold to drain: up to a latency drill's
+      // largest latency (60 s).
+      signal: AbortSignal.timeout(method === 'GET' ? 5_000 : 70_000),
     });
     const text = await response.text();
     if (!response.ok) {

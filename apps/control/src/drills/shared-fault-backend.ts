@@ -71,6 +71,8 @@ export abstract class SharedFaultBackend extends FaultBackend {
 
   async setReplicationMode(node: string, mode: 'sync' | 'async'): Promise<void> {
     const primary = this.topology.node(node);
+    // A failover demoted it: it came back as a standby with its own settings, the drill's gone.
+    if (mode === 'sync' && primary.role !== 'primary') return;
     // RESET goes back to the quorum in postgresql.conf (the model's, or the chart's).
     const setting =
       mode === 'async'

@@ -23,6 +23,8 @@ const ENDPOINT = 'pg-primary';
 /** The operator's own link to the primary: it judges the primary as a client would see it. */
 const PROBE_LINK = `control->${ENDPOINT}`;
 const WATCH_INTERVAL_MS = 500;
+/** After an automatic failover failed, the next try waits this long. */
+const RETRY_AFTER_MS = 5_000;
 
 interface Candidate {
   node: TopologyNode;
@@ -66,6 +68,8 @@ export class PostgresFailover implements OnApplicationBootstrap, OnApplicationSh
   private lastSeen = Date.now();
   private seenSincePromotion = true;
   private count = 0;
+  private retryAt = 0;
+  private slotsPending = false;
 
   constructor(
     private readonly topology: TopologySource,
@@ -94,23 +98,33 @@ export class PostgresFailover implements OnApplicationBootstrap, OnApplicationSh
     if (this.running) return;
     const link = this.topology.current().links.find((l) => l.name === PROBE_LINK);
     if (!link) return;
-    const seen = await postgresRole(linkAddress(link))
-      .then((role) => role === 'primary')
-      .catch(() => false);
-    if (seen) {
+    const primaryAnswers = () =>
+      postgresRole(linkAddress(link))
+        .then((role) => role === 'primary')
+        .catch(() => false);
+    if (await primaryAnswers()) {
       this.lastSeen = Date.now();
       this.seenSincePromotion = true;
+      const primary = resolveNode(this.topology.current().nodes, ENDPOINT);
+      if (this.slotsPending && primary) await this.keepSlots(primary).catch(() => undefined);
       return;
     }
     const silentMs = Date.now() - this.lastSeen;
     if (!this.seenSincePromotion || silentMs < this.env.PG_FAILOVER_AFTER * 1000) return;
+    if (Date.now() < this.retryAt) return;
+    // The endpoint may lead to the wrong node (a failover cut short before it moved it).
+    await this.backend.moveEndpoint(ENDPOINT).catch(() => undefined);
+    if (await primaryAnswers()) return;
     const primary = resolveNode(this.topology.current().nodes, ENDPOINT)?.name ?? 'none';
     this.logger.warn(
       `${ENDPOINT} (${primary}) has not answered through ${PROBE_LINK} for ${(silentMs / 1000).toFixed(1)} s: failing over`,
     );
-    await this.failover('automatic').catch((err: Error) =>
-      this.logger.error(`automatic failover failed: ${err.message}`),
-    );
+    await this.failover('automatic').catch((err: Error) => {
+      this.retryAt = Date.now() + RETRY_AFTER_MS;
+      this.logger.error(
+        `automatic failover failed (next try in ${RETRY_AFTER_MS / 1000} s): ${err.message}`,
+      );
+    });
   }
 
   /** Promotes the best standby; refused (409) while another runs or when none is healthy. */
@@ -154,11 +168,14 @@ export class PostgresFailover implements OnApplicationBootstrap, OnApplicationSh
       const chosen = ranked[0];
       if (!chosen) throw refuse(await this.standbys(former));
       await pgQuery(chosen.node, 'SELECT pg_promote(true, 30)');
-      // Its control file names the new timeline only after a checkpoint (pg_rewind reads it).
-      await pgQuery(chosen.node, 'CHECKPOINT');
-      await this.keepSlots(chosen.node);
+      // Recorded at once: from here on, whatever fails, the roles name the one writable primary.
       await this.roles.promote('postgres', chosen.node.name);
-      await this.backend.moveEndpoint(ENDPOINT);
+      await this.moveEndpoint();
+      // The other standby streams through a slot; without it, watch() creates it later.
+      this.slotsPending = true;
+      await this.keepSlots(chosen.node).catch((err: Error) =>
+        this.logger.warn(`replication slots on ${chosen.node.name}: ${err.message}`),
+      );
       this.metrics.completed('postgres', trigger, Date.now() - unavailableSince);
       this.lastSeen = Date.now();
       this.seenSincePromotion = false;
@@ -173,6 +190,18 @@ export class PostgresFailover implements OnApplicationBootstrap, OnApplicationSh
       // The fenced node comes back, in its role now: a standby of the new primary.
       if (former && !heldBy && (await this.backend.holdOf(former)) === fence) {
         await this.backend.reviveNode(former);
+      }
+    }
+  }
+
+  /** Moves the endpoint, trying again a few times: nothing else can reach the new primary. */
+  private async moveEndpoint(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.backend.moveEndpoint(ENDPOINT);
+      } catch (err) {
+        if (attempt === 3) throw err;
+        this.logger.warn(`moving ${ENDPOINT} (try ${attempt}): ${(err as Error).message}`);
       }
     }
   }
@@ -196,5 +225,6 @@ export class PostgresFailover implements OnApplicationBootstrap, OnApplicationSh
       primary,
       `SELECT pg_drop_replication_slot('${own}') FROM pg_replication_slots WHERE slot_name = '${own}'`,
     );
+    this.slotsPending = false;
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type NodeKind, readRoles, writeRoles } from '@faultline/topology';
 import { TopologySource } from './topology-source';
 
@@ -16,6 +16,7 @@ export interface Promotion {
  */
 @Injectable()
 export class RoleChanges {
+  private readonly logger = new Logger('RoleChanges');
   private readonly listeners: ((promotion: Promotion) => Promise<void>)[] = [];
 
   constructor(private readonly topology: TopologySource) {}
@@ -24,7 +25,11 @@ export class RoleChanges {
     this.listeners.push(listener);
   }
 
-  /** `primary` becomes the only primary of its kind; every other node of the kind a replica. */
+  /**
+   * `primary` becomes the only primary of its kind; every other node of the kind a replica.
+   * The listeners follow in the background: the failover that called must not wait for them
+   * (re-applying a drill can take as long as its latency takes to drain) nor fail with them.
+   */
   async promote(kind: NodeKind, primary: string): Promise<Promotion> {
     const nodes = this.topology.current().nodes.filter((n) => n.kind === kind);
     const former = nodes.find((n) => n.role === 'primary')?.name;
@@ -32,7 +37,11 @@ export class RoleChanges {
     for (const node of nodes) roles[node.name] = node.name === primary ? 'primary' : 'replica';
     writeRoles(this.topology.rolesFile, roles);
     const promotion = { kind, primary, ...(former ? { former } : {}) };
-    for (const listener of this.listeners) await listener(promotion);
+    for (const listener of this.listeners) {
+      void listener(promotion).catch((err: Error) =>
+        this.logger.error(`after ${primary} became primary: ${err.message}`),
+      );
+    }
     return promotion;
   }
 }

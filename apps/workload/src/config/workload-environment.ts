@@ -1,4 +1,4 @@
-import { IsInt, IsNotEmpty, IsString, IsUrl, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsString, IsUrl, Max, Min } from 'class-validator';
 
 const url = { require_tld: false, require_protocol: true };
 
@@ -32,4 +32,14 @@ export class WorkloadEnvironment {
   @Min(1)
   @Max(50)
   WORKLOAD_SCENARIO_RATE: number = 5;
+
+  /** The topology's settings, recorded in each report (the catalog's write ordering). */
+  @IsIn(['wall', 'hlc'])
+  CATALOG_ORDERING: 'wall' | 'hlc' = 'wall';
+
+  /** Replicas the Redis primary needs to take a write, as the topology was started. */
+  @IsInt()
+  @Min(0)
+  @Max(2)
+  REDIS_MIN_REPLICAS_TO_WRITE: number = 0;
 }

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { WorkloadEnvironment } from '../config/workload-environment';
+import { readReports } from './report';
 
 export interface ReportSummary {
   id: string;
@@ -21,18 +22,13 @@ export class ReportStore {
   }
 
   list(): ReportSummary[] {
-    if (!existsSync(this.dir)) return [];
-    return readdirSync(this.dir)
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => JSON.parse(readFileSync(join(this.dir, f), 'utf8')) as ReportSummary)
-      .map(({ id, scenario, verdict, startedAt, endedAt }) => ({
-        id,
-        scenario,
-        verdict,
-        startedAt,
-        endedAt,
-      }))
-      .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    return readReports(this.dir).map(({ id, scenario, verdict, startedAt, endedAt }) => ({
+      id,
+      scenario,
+      verdict,
+      startedAt,
+      endedAt,
+    }));
   }
 
   /** The report as JSON, with its Markdown rendering under `markdown`. */

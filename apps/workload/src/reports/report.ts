@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckerResult, Op, Verdict } from '@faultline/history';
 import { SERVICE_OF_FUNCTION } from '../clients/operation';
@@ -24,6 +24,53 @@ export interface Report {
   results: CheckerResult[];
   services: Record<'payments' | 'catalog' | 'orders', ServiceOutcomes>;
   historyFile: string;
+  /** How the topology was started (settings that change what a scenario shows). */
+  settings: Record<string, string | number>;
+  /** The run of the same scenario before this one, for a side-by-side comparison. */
+  previous?: Pick<Report, 'id' | 'startedAt' | 'verdict' | 'settings'> & {
+    anomalies: Record<string, Record<string, number>>;
+  };
+}
+
+/** Every report in `dir`, newest first. */
+export function readReports(dir: string): Report[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Report)
+    .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+}
+
+const formatSettings = (settings: Report['settings'] | undefined): string =>
+  Object.entries(settings ?? {})
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ') || 'settings not recorded';
+
+/** Each checker's anomalies in this run and the previous one of the scenario, side by side. */
+function comparison(report: Report): string[] {
+  const previous = report.previous;
+  if (!previous) return [];
+  const rows = report.results.flatMap((r) => {
+    const kinds = new Set([
+      ...Object.keys(r.anomalies),
+      ...Object.keys(previous.anomalies[r.checker] ?? {}),
+    ]);
+    return [...kinds].map(
+      (kind) =>
+        `| ${r.checker} | ${kind} | ${previous.anomalies[r.checker]?.[kind] ?? 0} | ${r.anomalies[kind] ?? 0} |`,
+    );
+  });
+  return [
+    '## Compared with the previous run',
+    '',
+    `Previous: run ${previous.id} (${previous.startedAt}), ${previous.verdict}, ${formatSettings(previous.settings)}. ` +
+      `This run: ${formatSettings(report.settings)}.`,
+    '',
+    '| checker | anomaly | previous run | this run |',
+    '|---------|---------|--------------|----------|',
+    ...(rows.length ? rows : ['| - | none in either run | 0 | 0 |']),
+    '',
+  ];
 }
 
 function outcomes(history: readonly Op[]): Report['services'] {
@@ -49,6 +96,7 @@ const VERDICT_LINE: Record<string, string> = {
   payments: 'every acknowledged payment exists once; indeterminate ones resolved',
   staleness: 'reads are as fresh as the catalog promises',
   'lost-updates': 'no causally later write lost to an earlier one',
+  'lost-writes': 'every acknowledged catalog write is kept (none vanishes with a demoted primary)',
   saga: 'every accepted order ends confirmed or cancelled; stock and money moved for the confirmed ones only, each charged once',
 };
 
@@ -59,7 +107,7 @@ export function renderMarkdown(report: Report): string {
     '',
     report.lesson,
     '',
-    `Run ${report.id}, ${report.startedAt} – ${report.endedAt} (${report.durationSeconds} s). Drills: ${report.drills
+    `Run ${report.id}, ${report.startedAt} – ${report.endedAt} (${report.durationSeconds} s), ${formatSettings(report.settings)}. Drills: ${report.drills
       .map((d) => `${d.kind} ${d.target}${d.params ? ` ${JSON.stringify(d.params)}` : ''}`)
       .join('; ')}.`,
     '',
@@ -95,19 +143,32 @@ export function renderMarkdown(report: Report): string {
     if (example)
       lines.push('Example:', '', '```json', ...example.map((op) => JSON.stringify(op)), '```', '');
   }
+  lines.push(...comparison(report));
   return `${lines.join('\n')}\n`;
 }
 
 export function writeReport(
   dir: string,
-  run: Omit<Report, 'services' | 'historyFile'> & { history: readonly Op[] },
+  run: Omit<Report, 'services' | 'historyFile' | 'previous'> & { history: readonly Op[] },
 ): Report {
   mkdirSync(dir, { recursive: true });
   const { history, ...rest } = run;
+  const before = readReports(dir).find((r) => r.scenario === run.scenario && r.id !== run.id);
   const report: Report = {
     ...rest,
     services: outcomes(history),
     historyFile: join(dir, `${run.id}.history.jsonl`),
+    ...(before
+      ? {
+          previous: {
+            id: before.id,
+            startedAt: before.startedAt,
+            verdict: before.verdict,
+            settings: before.settings,
+            anomalies: Object.fromEntries(before.results.map((r) => [r.checker, r.anomalies])),
+          },
+        }
+      : {}),
   };
   writeFileSync(join(dir, `${run.id}.json`), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(dir, `${run.id}.md`), renderMarkdown(report));

@@ -87,7 +87,8 @@ export class ScenarioRun {
     const duration = this.durationSeconds * 1000;
     await sleep(duration / 4);
     const drillIds: string[] = [];
-    for (const drill of this.scenario.drills) {
+    for (const { afterSeconds, ...drill } of this.scenario.drills) {
+      if (afterSeconds) await sleep(afterSeconds * 1000);
       const { seen } = await operate(this.history, 'nemesis', 'drill', drill, async () => {
         try {
           const { id } = await control.startDrill(drill, Math.ceil(duration / 1000) + 60);
@@ -127,6 +128,10 @@ export class ScenarioRun {
       endedAt: new Date().toISOString(),
       durationSeconds: this.durationSeconds,
       drills: this.scenario.drills,
+      settings: {
+        CATALOG_ORDERING: this.env.CATALOG_ORDERING,
+        REDIS_MIN_REPLICAS_TO_WRITE: this.env.REDIS_MIN_REPLICAS_TO_WRITE,
+      },
       verdict: verdict(results),
       results,
       history: this.history.history(),

@@ -3,6 +3,8 @@ export interface ScenarioDrill {
   kind: string;
   target: string;
   params?: Record<string, unknown>;
+  /** Seconds to wait after the previous drill started (0: at once). */
+  afterSeconds?: number;
 }
 
 /**
@@ -51,6 +53,39 @@ export const SCENARIOS: readonly Scenario[] = [
       { kind: 'kill', target: 'redis-1' },
       { kind: 'kill', target: 'pg-2' },
     ],
+  },
+  {
+    name: 'pg-failover',
+    lesson:
+      'The PostgreSQL primary is killed under load. After PG_FAILOVER_AFTER (3 s) control fences it and promotes the standby ' +
+      'that has replayed the most WAL; payments answer 503 for a few seconds, then commit on the new primary. With synchronous ' +
+      'replication (ANY 1) every acknowledged payment was on a standby before it was acknowledged: expect 0 lost. ' +
+      'After heal the old primary rejoins as a standby (pg_rewind).',
+    drills: [{ kind: 'kill', target: 'pg-primary' }],
+  },
+  {
+    name: 'pg-failover-async',
+    lesson:
+      'The same failover after commits stopped waiting for the standbys (replication-mode async) and the primary was cut off ' +
+      'from them: it acknowledged payments that no standby had when it died, and the promoted standby never gets them. ' +
+      'Expect the payments checker to say INVALID and name the lost payments: the price of asynchronous replication, not a bug.',
+    drills: [
+      { kind: 'replication-mode', target: 'pg-primary', params: { mode: 'async' } },
+      // The primary cut off from its standbys (whichever node is primary): the limit of a
+      // slowed link. A latency toxic under a server that dies can wedge Toxiproxy's API
+      // (Shopify/toxiproxy#558), so the scenario cuts rather than slows.
+      { kind: 'partition', target: 'pg-primary' },
+      { kind: 'kill', target: 'pg-primary', afterSeconds: 4 },
+    ],
+  },
+  {
+    name: 'redis-split-brain',
+    lesson:
+      'The Redis primary is cut off from its replicas and the Sentinels, not from the catalogs. It keeps acknowledging writes ' +
+      'while the Sentinels promote a replica (about 4 s); when the partition heals it is demoted and those writes vanish. Expect ' +
+      'the lost-writes checker to say INVALID (count and examples). Run it again on a topology started with ' +
+      'REDIS_MIN_REPLICAS_TO_WRITE=1: the old primary refuses writes 2 s after the cut, and fewer are lost (the report compares).',
+    drills: [{ kind: 'partition', target: 'redis-primary' }],
   },
   {
     name: 'kafka-outage',
