@@ -10,7 +10,7 @@ import { NestFactory } from '@nestjs/core';
 import { KubeConfig } from '@kubernetes/client-node';
 import { validateEnvironment } from '@faultline/service';
 import { eventually } from '@faultline/testing';
-import type { TopologyMap } from '@faultline/topology';
+import { readRoles, type TopologyMap, writeRoles } from '@faultline/topology';
 import { ControlEnvironment } from '../src/config/control-environment';
 import { faultBackendProvider } from '../src/drills/fault-backend.module';
 import { FaultBackend } from '../src/drills/fault-backend';
@@ -28,6 +28,7 @@ import { TopologySource } from '../src/topology/topology-source';
 const NAMESPACE = 'drills';
 const RELEASE = 'app.kubernetes.io/instance=faultline';
 const HOLDS = 'faultline-kill-holds';
+const ROLES = 'faultline-roles';
 
 /** The topology map as the Helm chart mounts it: cluster DNS names, pod selectors, no pids. */
 const TOPOLOGY_MAP: TopologyMap = {
@@ -130,6 +131,7 @@ class FakeKubernetesApi {
   readonly requests: RecordedRequest[] = [];
   pods: FakePod[] = [];
   holds: Record<string, string> = {};
+  roles: Record<string, string> = {};
   forbidden = new Set<Verb>();
   private server!: Server;
   private uids = 0;
@@ -204,20 +206,21 @@ class FakeKubernetesApi {
           pod.labels = { ...pod.labels, ...patch.metadata?.labels };
           return answer(200, this.pod(pod, one[1]!));
         }
-        if (configMap && configMap[2] === HOLDS && ['GET', 'PATCH'].includes(req.method!)) {
+        const data = configMap && { [HOLDS]: this.holds, [ROLES]: this.roles }[configMap[2]!];
+        if (configMap && data && ['GET', 'PATCH'].includes(req.method!)) {
           if (req.method === 'PATCH') {
             if (this.forbidden.has('patch')) return forbid('patch', 'configmaps', configMap[1]!);
             const patch = JSON.parse(recorded.body) as { data?: Record<string, string | null> };
             for (const [key, value] of Object.entries(patch.data ?? {})) {
-              if (value === null) delete this.holds[key];
-              else this.holds[key] = value;
+              if (value === null) delete data[key];
+              else data[key] = value;
             }
           }
           return answer(200, {
             kind: 'ConfigMap',
             apiVersion: 'v1',
-            metadata: { name: HOLDS, namespace: configMap[1] },
-            data: this.holds,
+            metadata: { name: configMap[2], namespace: configMap[1] },
+            data,
           });
         }
         answer(404, status(404, 'NotFound', 'the server could not find the requested resource'));
@@ -256,6 +259,7 @@ describe('KubernetesFaultBackend', () => {
     FAULTLINE_ADMIN_TOKEN: 'token',
     FAULTLINE_FAULT_BACKEND: 'kubernetes',
     FAULTLINE_KILL_HOLDS: HOLDS,
+    FAULTLINE_ROLES_CONFIGMAP: ROLES,
   });
   const api = new FakeKubernetesApi();
   let server: string;
@@ -376,6 +380,37 @@ describe('KubernetesFaultBackend', () => {
       await eventually(() => assert.equal(api.pods[0]!.labels[ROLE_LABEL], 'primary'));
     } finally {
       kubernetes.stop();
+    }
+  });
+
+  it('moving an endpoint records the roles for the pods and the next control, then moves the label', async () => {
+    api.pods = [0, 1].map((i) => ({
+      name: `faultline-postgres-${i}`,
+      labels: { 'statefulset.kubernetes.io/pod-name': `faultline-postgres-${i}` },
+    }));
+    const rolesFile = join(dir, 'roles.json');
+    writeRoles(rolesFile, { 'pg-0': 'replica', 'pg-1': 'primary' });
+    try {
+      await backend().moveEndpoint('pg-primary');
+      assert.deepEqual(api.roles, { 'pg-0': 'replica', 'pg-1': 'primary' }, 'every datastore node');
+      assert.equal(api.pods[1]!.labels[ROLE_LABEL], 'primary');
+      assert.equal(api.pods[0]!.labels[ROLE_LABEL], 'replica');
+
+      // A new control pod (no roles file) takes them back before it labels anything.
+      rmSync(rolesFile);
+      api.pods.forEach((p) => delete p.labels[ROLE_LABEL]);
+      const next = backend() as KubernetesFaultBackend;
+      next.start();
+      try {
+        await eventually(() => assert.equal(api.pods[1]!.labels[ROLE_LABEL], 'primary'));
+        assert.equal(api.pods[0]!.labels[ROLE_LABEL], 'replica');
+        assert.deepEqual(readRoles(rolesFile)['pg-1'], 'primary');
+      } finally {
+        next.stop();
+      }
+    } finally {
+      rmSync(rolesFile, { force: true });
+      api.roles = {};
     }
   });
 
@@ -518,6 +553,7 @@ describe('FAULTLINE_FAULT_BACKEND', () => {
       FAULTLINE_ADMIN_TOKEN: 'token',
       ...(backend === undefined ? {} : { FAULTLINE_FAULT_BACKEND: backend }),
       ...(holds ? { FAULTLINE_KILL_HOLDS: holds } : {}),
+      FAULTLINE_ROLES_CONFIGMAP: ROLES,
     });
 
   /** The FaultBackend Nest creates for `env`, with a loader that must not be called. */

@@ -64,6 +64,8 @@ both against each app's validated configuration.
 - { name: FAULTLINE_STATE_FILE, value: /var/lib/faultline/topology.json }
 - { name: FAULTLINE_FAULT_BACKEND, value: kubernetes }
 - { name: FAULTLINE_KILL_HOLDS, value: {{ include "faultline.name" (dict "ctx" $ctx "component" "kill-holds") }} }
+- { name: FAULTLINE_ROLES_CONFIGMAP, value: {{ include "faultline.name" (dict "ctx" $ctx "component" "roles") }} }
+- { name: PG_FAILOVER_AFTER, value: {{ $ctx.Values.postgres.failoverAfterSeconds | quote }} }
 # The observer and replication-delay drills log in to every PostgreSQL node.
 - { name: PGUSER, value: postgres }
 {{ include "faultline.secretEnv" (dict "ctx" $ctx "env" "PGPASSWORD" "secret" "postgres" "key" "password") }}

@@ -167,7 +167,8 @@ locally. The key is the pod's own name in a StatefulSet, the Deployment's name o
 {{- range $t.links -}}
 {{- $client := .client -}}
 {{- $kept := false -}}
-{{- range $nodes -}}{{- if eq .name $client -}}{{- $kept = true -}}{{- end -}}{{- end -}}
+{{- /* The Sentinels' links are every Sentinel's (the model's SENTINELS). */ -}}
+{{- range $nodes -}}{{- if or (eq .name $client) (and (eq $client "sentinels") (eq .component "sentinel")) -}}{{- $kept = true -}}{{- end -}}{{- end -}}
 {{- if $kept -}}{{- $links = append $links . -}}{{- end -}}
 {{- end -}}
 {{- range $i := untilStep (int (add $modelStandbys 1)) (int (add $.Values.postgres.standbys 1)) 1 -}}
@@ -200,6 +201,25 @@ LINK_PORT_{{ $client.ordinal }}={{ .port }}
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- end -}}
+
+{{/*
+The Sentinels' link port to each Redis node, by ordinal, as shell assignments: every node
+announces it, so the Sentinels reach each one through Toxiproxy.
+*/}}
+{{- define "faultline.sentinelLinkPorts" -}}
+{{- $t := include "faultline.expandedTopology" .ctx | fromJson -}}
+{{- range $t.links -}}
+{{- if eq .client "sentinels" -}}
+{{- $server := include "faultline.node" (dict "ctx" $.ctx "name" .server) | fromJson }}
+SENTINEL_LINK_PORT_{{ $server.ordinal }}={{ .port }}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* A link client's component: the Sentinels' links are the sentinel StatefulSet's. */}}
+{{- define "faultline.linkClientComponent" -}}
+{{- if eq .name "sentinels" -}}sentinel{{- else -}}{{- (include "faultline.node" . | fromJson).component -}}{{- end -}}
 {{- end -}}
 
 {{/* A node or read-write endpoint of the expanded topology by name (an endpoint has `endpoint: true`). */}}
@@ -253,7 +273,7 @@ a workload lists the ones that apply to it: (dict "skips" (list "CKV_K8S_43" ...
 {{- define "faultline.checkovReasons" -}}
 CKV_K8S_43: Tags are pinned in values.yaml; digests cannot be resolved when rendering offline, and kind loads the locally built image by tag
 CKV_K8S_15: Tags are pinned (never latest); pullPolicy Never must stay possible for an image kind loads locally
-CKV_K8S_35: The apps read their configuration from the environment (libpq reads PGPASSWORD); the Secret is only ever referenced, never in values
+CKV_K8S_35: The apps and Redis read their configuration from the environment (libpq reads PGPASSWORD, Redis renames REPLICAOF after the admin token); the Secret is only ever referenced, never in values
 CKV_K8S_40: Runs as the image's own non-root user (postgres, redis 999; kafka 1000), which owns its files
 CKV_K8S_38: Control deletes and labels pods through the Kubernetes API (kill drills); its Role is limited to pods and the kill-holds ConfigMap in this namespace
 CKV_K8S_22: The apache/kafka image writes its server.properties under /opt/kafka at start

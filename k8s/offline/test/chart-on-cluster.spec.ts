@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   chartDir,
-  chartTopology,
   dataOf,
   NAMESPACE,
   named,
@@ -320,34 +319,120 @@ describe('the chart on the offline cluster', () => {
     );
   });
 
-  it('lets no Sentinel re-point a replica past its link: a forced failover changes nothing', async () => {
-    const { masterName } = chartTopology().sentinel;
+  it('failover pg: control fences the primary, promotes a standby, the -primary Service follows, and the old primary rejoins', async () => {
+    const control = serviceUrl(`${RELEASE}-control`);
+    const payments = serviceUrl(`${RELEASE}-payments`);
+    const drill = await httpJson<{ result?: string }>(`${control}/drills`, {
+      headers: { authorization: `Bearer ${adminToken()}` },
+      body: { kind: 'failover', target: 'pg' },
+    });
+    assert.equal(drill.status, 201, JSON.stringify(drill.body));
+    const promoted = /^(pg-\d) promoted; pg-0 fenced, rejoins as a standby$/.exec(
+      drill.body.result ?? '',
+    )?.[1];
+    assert.ok(promoted, drill.body.result);
+    const pod = `${RELEASE}-postgres-${promoted.slice(3)}`;
+    const psql = (on: string, sql: string) =>
+      kubectl([
+        '-n',
+        NAMESPACE,
+        'exec',
+        on,
+        '-c',
+        'postgres',
+        '--',
+        'psql',
+        '-U',
+        'postgres',
+        '-tAc',
+        sql,
+      ]).trim();
+    assert.equal(psql(pod, 'SELECT pg_is_in_recovery()'), 'f');
+    // The endpoint Service selects the new primary's pod, and payments commit through it.
+    await eventually(() => {
+      const selected = kubectl([
+        '-n',
+        NAMESPACE,
+        'get',
+        'pods',
+        '-l',
+        'faultline.dev/role=primary,app.kubernetes.io/component=postgres',
+        '-o',
+        'jsonpath={.items[*].metadata.name}',
+      ]);
+      assert.equal(selected, pod);
+    }, 30_000);
+    await eventually(async () => {
+      const account = await httpJson(`${payments}/accounts`, {
+        body: { owner: 'after-failover', initialBalance: 1 },
+      });
+      assert.equal(account.status, 201, JSON.stringify(account.body));
+    }, 60_000);
+    // The roles are recorded for the pods and the next control; the old primary streams again.
+    const roles = JSON.parse(
+      kubectl(['-n', NAMESPACE, 'get', 'configmap', `${RELEASE}-roles`, '-o', 'jsonpath={.data}']),
+    ) as Record<string, string>;
+    assert.equal(roles['pg-0'], 'replica');
+    assert.equal(roles[promoted], 'primary');
+    await eventually(() => {
+      assert.equal(
+        psql(pod, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"),
+        '2',
+      );
+      assert.equal(psql(`${RELEASE}-postgres-0`, 'SELECT pg_is_in_recovery()'), 't');
+    }, 180_000);
+  });
+
+  it('kill redis-primary: the Sentinels choose, control promotes through the links, and the catalog writes again', async () => {
+    const control = serviceUrl(`${RELEASE}-control`);
+    const catalog = serviceUrl(`${RELEASE}-catalog-a`);
     const redisCli = (pod: string, ...args: string[]) =>
-      kubectl(['-n', NAMESPACE, 'exec', pod, '--', 'redis-cli', ...args]);
-    const sentinel = (...args: string[]) =>
-      redisCli(`${RELEASE}-sentinel-0`, '-p', '26379', 'SENTINEL', ...args);
+      kubectl(['-n', NAMESPACE, 'exec', pod, '-c', 'redis', '--', 'redis-cli', ...args]);
     const links = parseEnv(
       dataOf(named(rendered().manifests, 'ConfigMap', `${RELEASE}-redis`))['links.env']!,
     );
-    try {
-      assert.equal(sentinel('failover', masterName).trim(), 'OK');
-      // Sentinel sent REPLICAOF NO ONE to the replica it chose, which refused it.
-      await eventually(async () => {
-        const master = sentinel('master', masterName).trim().split('\n');
-        assert.equal(master[master.indexOf('failover-state') + 1], 'wait_promotion');
-      }, 30_000);
-      assert.match(redisCli(`${RELEASE}-redis-0`, 'info', 'replication'), /role:master/);
-      for (const n of [1, 2]) {
-        const info = redisCli(`${RELEASE}-redis-${n}`, 'info', 'replication');
-        assert.match(info, new RegExp(`master_host:${RELEASE}-toxiproxy\\r?\\n`));
-        assert.match(info, new RegExp(`master_port:${links[`LINK_PORT_${n}`]}\\r?\\n`));
-      }
-    } finally {
-      // Forget the failover that cannot finish (it would wait for failover-timeout).
-      for (const n of [0, 1, 2]) {
-        redisCli(`${RELEASE}-sentinel-${n}`, '-p', '26379', 'SENTINEL', 'reset', masterName);
-      }
-    }
+    const id = await startDrill(control, {
+      kind: 'kill',
+      target: 'redis-primary',
+      ttlSeconds: 300,
+    });
+    let promoted = '';
+    await eventually(() => {
+      const roles = JSON.parse(
+        kubectl([
+          '-n',
+          NAMESPACE,
+          'get',
+          'configmap',
+          `${RELEASE}-roles`,
+          '-o',
+          'jsonpath={.data}',
+        ]) || '{}',
+      ) as Record<string, string>;
+      promoted =
+        Object.keys(roles).find((n) => n.startsWith('redis-') && roles[n] === 'primary') ?? '';
+      assert.ok(promoted && promoted !== 'redis-0', JSON.stringify(roles));
+    }, 60_000);
+    assert.match(
+      redisCli(`${RELEASE}-redis-${promoted.slice(6)}`, 'info', 'replication'),
+      /role:master/,
+    );
+    await eventually(async () => {
+      const put = await httpJson(`${catalog}/products/after-redis-failover`, {
+        method: 'PUT',
+        body: { name: 'x', priceCents: 1, stock: 1 },
+      });
+      assert.equal(put.status, 200, JSON.stringify(put.body));
+    }, 60_000);
+    await healDrill(control, id);
+    // The old primary returns empty and is made a replica, through its own link.
+    await eventually(() => {
+      const info = redisCli(`${RELEASE}-redis-0`, 'info', 'replication');
+      assert.match(info, /role:slave/);
+      assert.match(info, new RegExp(`master_host:${RELEASE}-toxiproxy\\r?\\n`));
+      assert.match(info, new RegExp(`master_port:${links.LINK_PORT_0}\\r?\\n`));
+      assert.match(info, /master_link_status:up/);
+    }, 120_000);
   });
 
   it('uninstalls leaving what NOTES.txt says (the claims, the last test pod), and its command removes them', async () => {

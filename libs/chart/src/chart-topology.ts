@@ -5,8 +5,12 @@ import {
   linkName,
   NODES,
   type NodeSpec,
+  REDIS_MIN_REPLICAS_MAX_LAG_S,
+  SENTINEL_DOWN_AFTER_MS,
+  SENTINEL_FAILOVER_TIMEOUT_MS,
   SENTINEL_MASTER_NAME,
   SENTINEL_QUORUM,
+  SENTINELS,
 } from '@faultline/topology';
 
 /**
@@ -27,8 +31,10 @@ export interface ChartTopology {
   links: ChartLink[];
   /** Traffic that does not cross a link: no drill cuts it, a NetworkPolicy still allows it. */
   connections: ChartConnection[];
-  /** What the Sentinels watch the Redis primary as, and how many must agree it is down. */
-  sentinel: { masterName: string; quorum: number };
+  /** What the Sentinels watch the Redis primary as, how many must agree, and their timings. */
+  sentinel: { masterName: string; quorum: number; downAfterMs: number; failoverTimeoutMs: number };
+  /** How far behind the replicas counted by `redis.minReplicasToWrite` may be. */
+  redisMinReplicasMaxLagSeconds: number;
 }
 
 export interface ChartNode extends NodeSpec {
@@ -76,9 +82,14 @@ export function chartNode(node: NodeSpec): ChartNode {
   return { ...node, component: node.name.replace(/-0$/, '') };
 }
 
+/** The component whose pods are a link's client: the Sentinels' links are every Sentinel's. */
+export const linkClientComponent = (client: string): string =>
+  client === SENTINELS
+    ? 'sentinel'
+    : chartNode({ name: client, kind: 'app', role: 'service' }).component;
+
 /** What runs outside the faulty network, and why it is allowed through the policies. */
 export const CONNECTIONS: readonly ChartConnection[] = [
-  { client: 'sentinel', server: 'redis', port: 'redis', why: 'Sentinels monitor every Redis node' },
   { client: 'sentinel', server: 'sentinel', port: 'sentinel', why: 'Sentinels agree on failovers' },
   { client: 'orders', server: 'catalog-a', port: 'http', why: 'saga step: reserve stock' },
   { client: 'orders', server: 'payments', port: 'http', why: 'saga step: charge' },
@@ -139,6 +150,12 @@ export function chartTopology(): ChartTopology {
       ...(link.dedicatedListener ? { dedicatedListener: true } : {}),
     })),
     connections: [...CONNECTIONS],
-    sentinel: { masterName: SENTINEL_MASTER_NAME, quorum: SENTINEL_QUORUM },
+    sentinel: {
+      masterName: SENTINEL_MASTER_NAME,
+      quorum: SENTINEL_QUORUM,
+      downAfterMs: SENTINEL_DOWN_AFTER_MS,
+      failoverTimeoutMs: SENTINEL_FAILOVER_TIMEOUT_MS,
+    },
+    redisMinReplicasMaxLagSeconds: REDIS_MIN_REPLICAS_MAX_LAG_S,
   };
 }

@@ -77,8 +77,8 @@ class LocalAddresses {
   }
 }
 
-/** Variables that name a Kubernetes object, not an address: only a kill drill reads them. */
-const OBJECT_NAMES = new Set(['FAULTLINE_KILL_HOLDS']);
+/** Variables that name a Kubernetes object, not an address: only control's Kubernetes backend reads them. */
+const OBJECT_NAMES = new Set(['FAULTLINE_KILL_HOLDS', 'FAULTLINE_ROLES_CONFIGMAP']);
 
 /** A service process started as a pod would start it: `node bin/service.js <app>`. */
 class AppProcess {

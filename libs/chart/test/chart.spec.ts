@@ -25,7 +25,7 @@ import {
   allContainers,
   chartCopies,
   chartDir,
-  chartNode,
+  linkClientComponent,
   chartTopology,
   cpuCores,
   dataOf,
@@ -234,7 +234,7 @@ for (const variant of VARIANTS) {
       }
     });
 
-    it('gives control a namespaced Role on pods (get, list, delete, patch) and the kill-holds ConfigMap only', () => {
+    it('gives control a namespaced Role on pods (get, list, delete, patch) and the kill-holds and roles ConfigMaps only', () => {
       const roles = of('Role');
       assert.equal(roles.length, 1);
       assert.deepEqual((roles[0] as unknown as { rules: unknown }).rules, [
@@ -242,7 +242,7 @@ for (const variant of VARIANTS) {
         {
           apiGroups: [''],
           resources: ['configmaps'],
-          resourceNames: ['faultline-kill-holds'],
+          resourceNames: ['faultline-kill-holds', 'faultline-roles'],
           verbs: ['get', 'patch'],
         },
       ]);
@@ -653,8 +653,7 @@ function allowedTraffic(
   };
   // A link to an endpoint (pg-primary) reaches whichever pod of its StatefulSet is primary.
   const componentOf = (node: string) =>
-    ENDPOINTS.find((e) => e.name === node)?.kind ??
-    chartNode({ name: node, kind: 'app', role: 'service' }).component;
+    ENDPOINTS.find((e) => e.name === node)?.kind ?? linkClientComponent(node);
   const allowed = new Set<string>();
   for (const link of expectedLinks(variant)) {
     const server = componentOf(link.server);

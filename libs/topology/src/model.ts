@@ -155,6 +155,17 @@ export const SYNCHRONOUS_STANDBY_NAMES = `ANY 1 (${NODES.filter((n) => n.kind ==
   .join(', ')})`;
 
 export const SENTINEL_MASTER_NAME = 'faultline';
+/** A primary that has not answered a Sentinel for this long is subjectively down. */
+export const SENTINEL_DOWN_AFTER_MS = 3_000;
+/**
+ * Sentinel cannot re-point the nodes (they refuse its REPLICAOF): control carries out its
+ * choice, through the links. Sentinel then waits this long for replicas it never sees
+ * re-pointed (they follow through their links) before it ends the failover, and twice this
+ * before it may start another.
+ */
+export const SENTINEL_FAILOVER_TIMEOUT_MS = 10_000;
+/** How far behind (seconds) the replicas counted by min-replicas-to-write may be. */
+export const REDIS_MIN_REPLICAS_MAX_LAG_S = 2;
 
 /**
  * What REPLICAOF is called on the Redis nodes: a name only control can derive (from the admin

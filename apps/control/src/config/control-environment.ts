@@ -70,7 +70,18 @@ export class ControlEnvironment {
   )
   @Min(0, { message: 'PG_FAILOVER_AFTER must be 0 (never) or more seconds' })
   @Max(3600, { message: 'PG_FAILOVER_AFTER must be at most 3600 seconds' })
-  PG_FAILOVER_AFTER = 3;
+  PG_FAILOVER_AFTER: number = 3;
+
+  /**
+   * Kubernetes only: the ConfigMap control keeps the roles in (the chart's `<release>-roles`):
+   * PostgreSQL pods read theirs at start, and a new control pod takes them back.
+   */
+  @ValidateIf((env: ControlEnvironment) => env.FAULTLINE_FAULT_BACKEND === 'kubernetes')
+  @Matches(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, {
+    message: ({ value }) =>
+      `FAULTLINE_ROLES_CONFIGMAP must name a ConfigMap when FAULTLINE_FAULT_BACKEND=kubernetes, not ${JSON.stringify(value)}`,
+  })
+  FAULTLINE_ROLES_CONFIGMAP?: string;
 
   /** Who the observer and replication-delay drills log in to PostgreSQL as (`pg` reads both). */
   @IsOptional()

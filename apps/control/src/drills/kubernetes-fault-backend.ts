@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { Inject, Injectable } from '@nestjs/common';
+import { type Roles, writeRoles } from '@faultline/topology';
 import {
   ApiException,
   CoreV1Api,
@@ -197,9 +199,47 @@ export class KubernetesFaultBackend extends SharedFaultBackend {
     return holds.data?.[hold];
   }
 
-  /** The `-primary` Services select the role label: moving it moves the endpoint. */
+  /**
+   * The `-primary` Services select the role label: moving it moves the endpoint. The roles go
+   * to the roles ConfigMap first: a PostgreSQL pod reads its own there when it starts (a
+   * demoted primary rejoins as a standby), and a new control pod takes them back.
+   */
   async moveEndpoint(): Promise<void> {
+    const what = 'record the roles';
+    const { pods, namespace } = this.connect(what);
+    const data: Roles = {};
+    for (const node of this.topology.current().nodes) {
+      if (node.kind === 'postgres' || node.kind === 'redis') {
+        data[node.name] = node.role === 'primary' ? 'primary' : 'replica';
+      }
+    }
+    await this.call(what, 'patch', 'configmaps', namespace, () =>
+      pods.patchNamespacedConfigMap(
+        { name: this.rolesName(), namespace, body: { data } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
     await this.labelRoles();
+  }
+
+  /**
+   * The roles a previous control pod recorded, taken back when this one has none (its roles
+   * file is on a volume that lives as long as the pod). Until they are read, no label moves:
+   * labels from the roles the nodes started in could point an endpoint at a standby.
+   */
+  private async restoreRoles(): Promise<void> {
+    if (existsSync(this.topology.rolesFile)) return;
+    const what = 'read the recorded roles';
+    const { pods, namespace } = this.connect(what);
+    const recorded = await this.call(what, 'get', 'configmaps', namespace, () =>
+      pods.readNamespacedConfigMap({ name: this.rolesName(), namespace }),
+    );
+    writeRoles(this.topology.rolesFile, (recorded.data ?? {}) as Roles);
+  }
+
+  private rolesName(): string {
+    // Validated at start-up with FAULTLINE_FAULT_BACKEND=kubernetes.
+    return this.environment.FAULTLINE_ROLES_CONFIGMAP!;
   }
 
   /** What every topology clears (SharedFaultBackend), then every kill hold. */
@@ -251,13 +291,14 @@ export class KubernetesFaultBackend extends SharedFaultBackend {
   }
 
   /**
-   * Keeps `faultline.dev/role` on every PostgreSQL and Redis pod as the map says: the
+   * Keeps `faultline.dev/role` on every PostgreSQL and Redis pod as the roles say: the
    * endpoint Services select `role=primary`, and a pod its StatefulSet recreates (after a
    * kill) comes back without the label. Checked every 2 s, from start (pods may not exist yet).
    */
   override start(): void {
     const tick = () =>
-      void this.labelRoles()
+      void this.restoreRoles()
+        .then(() => this.labelRoles())
         .then(() => (this.lastRoleProblem = ''))
         .catch((err: Error) => {
           // Once per distinct problem, not every tick.

@@ -28,21 +28,25 @@ const RETRY_AFTER_MS = 5_000;
 
 interface Candidate {
   node: TopologyNode;
-  /** Bytes of WAL replayed; absent when the node did not answer as a standby. */
+  /**
+   * Bytes of WAL the standby has (received, or replayed when it received nothing since it
+   * started); absent when the node did not answer as a standby. Promotion replays all it has.
+   */
   replayed?: bigint;
   problem?: string;
 }
 
-/** A standby's replay position, asked directly (not through a link: the operator's own view). */
+/** A standby's WAL position, asked directly (not through a link: the operator's own view). */
 async function candidate(node: TopologyNode): Promise<Candidate> {
   try {
     const [row] = await pgQuery<{ recovering: boolean; replayed: string | null }>(
       node,
       `SELECT pg_is_in_recovery() AS recovering,
-              pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::text AS replayed`,
+              pg_wal_lsn_diff(GREATEST(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), '0/0')::text
+                AS replayed`,
     );
     if (!row?.recovering) return { node, problem: 'not a standby' };
-    if (row.replayed === null) return { node, problem: 'has replayed nothing' };
+    if (row.replayed === null) return { node, problem: 'has no WAL' };
     return { node, replayed: BigInt(row.replayed.split('.')[0]!) };
   } catch (err) {
     return { node, problem: `does not answer (${(err as Error).message})` };
@@ -53,8 +57,8 @@ async function candidate(node: TopologyNode): Promise<Candidate> {
  * The PostgreSQL operator's failover, as CloudNativePG's: when the primary has not answered
  * through `control->pg-primary` for PG_FAILOVER_AFTER seconds, or on the `failover pg` drill,
  * it fences the old primary first (killed and held down, so it can never take a write again
- * as primary), promotes the standby that has replayed the most WAL (with synchronous commit
- * it holds every acknowledged transaction), moves the `pg-primary` endpoint to it, and lets
+ * as primary), promotes the standby that has the most WAL (with synchronous commit it holds
+ * every acknowledged transaction, and the other standbys can follow it), moves the `pg-primary` endpoint to it, and lets
  * the old primary come back: it rejoins as a standby (pg_rewind, or a fresh clone).
  *
  * It fails over only from a primary it has seen alive since the last promotion: an operator

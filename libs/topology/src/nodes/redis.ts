@@ -7,23 +7,21 @@ import {
   type RunningNode,
   SENTINEL_MASTER_NAME,
   NODES,
+  REDIS_MIN_REPLICAS_MAX_LAG_S,
   replicaofCommand,
   resolveNode,
+  SENTINEL_DOWN_AFTER_MS,
+  SENTINEL_FAILOVER_TIMEOUT_MS,
   SENTINEL_QUORUM,
   SENTINELS,
 } from '../model';
 import { launch, type LaunchContext, nodeDir } from './launch';
 
 const PRIMARY = 'redis-primary';
-/** A primary that has not answered a Sentinel for this long is subjectively down. */
-const SENTINEL_DOWN_AFTER_MS = 3_000;
-const SENTINEL_FAILOVER_TIMEOUT_MS = 10_000;
-/** How far behind (seconds) the replicas counted by min-replicas-to-write may be. */
-const MIN_REPLICAS_MAX_LAG_S = 2;
 
 /**
  * REDIS_MIN_REPLICAS_TO_WRITE: a primary refuses writes while fewer replicas than this have
- * acknowledged it within MIN_REPLICAS_MAX_LAG_S, so a primary cut off from its replicas stops
+ * acknowledged it within REDIS_MIN_REPLICAS_MAX_LAG_S, so a primary cut off from its replicas stops
  * taking the writes a split brain would lose (0: it never refuses, Redis's default).
  */
 const minReplicasToWrite = (count: number): string[] =>
@@ -32,7 +30,7 @@ const minReplicasToWrite = (count: number): string[] =>
         '--min-replicas-to-write',
         String(count),
         '--min-replicas-max-lag',
-        String(MIN_REPLICAS_MAX_LAG_S),
+        String(REDIS_MIN_REPLICAS_MAX_LAG_S),
       ]
     : [];
 
@@ -96,10 +94,6 @@ export async function launchSentinel(ctx: LaunchContext, spec: NodeSpec): Promis
       // Through their link to it, as every node (the nodes announce those addresses).
       `sentinel monitor ${SENTINEL_MASTER_NAME} ${HOST} ${ctx.linkPort(SENTINELS, resolveNode(NODES, PRIMARY)!.name)} ${SENTINEL_QUORUM}`,
       `sentinel down-after-milliseconds ${SENTINEL_MASTER_NAME} ${SENTINEL_DOWN_AFTER_MS}`,
-      // Sentinel cannot re-point the nodes (they refuse its REPLICAOF, launchRedis): control
-      // carries out its choice, through the links. Sentinel then waits failover-timeout for
-      // replicas it never sees re-pointed (they follow through their links) before it ends the
-      // failover, and waits twice that before it may start another.
       `sentinel failover-timeout ${SENTINEL_MASTER_NAME} ${SENTINEL_FAILOVER_TIMEOUT_MS}`,
       `sentinel parallel-syncs ${SENTINEL_MASTER_NAME} 1`,
       '',
