@@ -77,6 +77,35 @@ describe('drill targets that are endpoints', () => {
   });
 });
 
+describe('failover drills', () => {
+  it('take a store, hold nothing (the operator refuses a second one), and ask the switchover of it', async () => {
+    const plan = planDrill(topology(), 'failover', 'pg', {});
+    assert.deepEqual(plan.footprint, []);
+    const asked: string[] = [];
+    const switchovers = {
+      switchover: async (store: string) => {
+        asked.push(store);
+        return {
+          from: 'pg-0',
+          to: 'pg-1',
+          summary: 'pg-1 promoted; pg-0 fenced, rejoins as a standby',
+        };
+      },
+    };
+    const result = await plan.apply({} as never, 'd1', switchovers as never);
+    assert.deepEqual(asked, ['pg']);
+    assert.equal(result, 'pg-1 promoted; pg-0 fenced, rejoins as a standby');
+    assert.throws(
+      () => planDrill(topology(), 'failover', 'mysql', {}),
+      /target of a failover drill must be one of: pg, redis/,
+    );
+    assert.throws(
+      () => planDrill(topology(), 'failover', 'redis', { force: true }),
+      /failover takes no params/,
+    );
+  });
+});
+
 describe('drill kinds', () => {
   it('refuses a kind that is only an object property (toString, __proto__) as unknown', () => {
     for (const kind of ['toString', '__proto__', 'constructor', 'hasOwnProperty']) {

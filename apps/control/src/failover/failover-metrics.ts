@@ -5,6 +5,12 @@ import { MetricsRegistry } from '@faultline/telemetry';
 /** How a failover began: the operator's own judgement, a drill, or the Sentinels' vote. */
 export type FailoverTrigger = 'automatic' | 'switchover' | 'sentinel';
 
+/** What can start each store's failover: control decides PostgreSQL's, the Sentinels Redis's. */
+const TRIGGERS_BY_STORE: Record<'postgres' | 'redis', FailoverTrigger[]> = {
+  postgres: ['automatic', 'switchover'],
+  redis: ['sentinel', 'switchover'],
+};
+
 /** faultline_failovers_total and faultline_failover_unavailable_seconds. */
 @Injectable()
 export class FailoverMetrics {
@@ -25,6 +31,11 @@ export class FailoverMetrics {
       buckets: [0.5, 1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 60],
       registers: [metrics.registry],
     });
+    // Every series from the start: no failover yet reads as 0, not as no data.
+    for (const [store, triggers] of Object.entries(TRIGGERS_BY_STORE)) {
+      for (const trigger of triggers) this.total.inc({ store, trigger }, 0);
+      this.unavailable.zero({ store });
+    }
   }
 
   completed(store: 'postgres' | 'redis', trigger: FailoverTrigger, unavailableMs: number): void {
