@@ -108,11 +108,14 @@ async function main(): Promise<void> {
       // PostgreSQL: a payment stream, the primary killed, the first payment accepted after.
       const acknowledged: string[] = [];
       let killedAt = 0;
+      // Once the kill has answered, the node is down: only payments sent after count.
+      let downAt = 0;
       let writableAt = 0;
       let streaming = true;
       const stream = (async () => {
         while (streaming) {
           const key = randomUUID();
+          const sentAt = Date.now();
           const status = await post(
             `${payments}/payments`,
             { accountId: account.id, amount: 1, reference: key },
@@ -120,7 +123,7 @@ async function main(): Promise<void> {
           );
           if (status === 201) {
             acknowledged.push(key);
-            if (killedAt && !writableAt) writableAt = Date.now();
+            if (downAt && sentAt > downAt && !writableAt) writableAt = Date.now();
           }
           await sleep(20);
         }
@@ -133,6 +136,7 @@ async function main(): Promise<void> {
         target: 'pg-primary',
         ttlSeconds: 300,
       });
+      downAt = Date.now();
       await until('payments accepted again', async () => writableAt > 0);
       streaming = false;
       await stream;
