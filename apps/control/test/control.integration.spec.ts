@@ -95,7 +95,7 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
         'unknown kind',
         post({ kind: 'meteor', target: 'pg-primary' }),
         400,
-        /kind must be one of: partition, latency, kill, replication-delay, replication-mode, clock-skew/,
+        /kind must be one of: partition, latency, kill, replication-delay, replication-mode, failover, clock-skew/,
       ],
       [
         'unknown target',

@@ -4,9 +4,11 @@ import { after, before, describe, it } from 'node:test';
 import { httpJson } from '@faultline/testing';
 import {
   type CatalogOrdering,
+  readState,
   startTopology,
   stopTopology,
   type TopologyState,
+  TopologySupervisor,
 } from '@faultline/topology';
 
 interface CheckerResult {
@@ -24,16 +26,22 @@ interface Report {
   markdown: string;
 }
 
-/** A topology with the given catalog ordering, and scenario runs through its control API. */
+/**
+ * A topology with the given settings, supervised as `faultline up` supervises it (a node a
+ * drill or a failover took down comes back), and scenario runs through its control API.
+ */
 class ScenarioBench {
   topology!: TopologyState;
+  private supervisor?: TopologySupervisor;
 
   constructor(ordering: CatalogOrdering, redisMinReplicasToWrite = 0) {
     before(async () => {
       this.topology = await startTopology({ catalogOrdering: ordering, redisMinReplicasToWrite });
+      this.supervisor = new TopologySupervisor(this.topology.stateFile).start();
     });
     after(async () => {
-      if (this.topology) await stopTopology(this.topology);
+      this.supervisor?.stop();
+      if (this.topology) await stopTopology(readState(this.topology.stateFile) ?? this.topology);
     });
   }
 
