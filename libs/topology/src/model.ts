@@ -165,7 +165,7 @@ export const SENTINEL_DOWN_AFTER_MS = 3_000;
  */
 export const SENTINEL_FAILOVER_TIMEOUT_MS = 10_000;
 /** How far behind (seconds) the replicas counted by min-replicas-to-write may be. */
-export const REDIS_MIN_REPLICAS_MAX_LAG_S = 2;
+export const REDIS_MIN_REPLICAS_MAX_LAG_S = 1;
 
 /**
  * What REPLICAOF is called on the Redis nodes: a name only control can derive (from the admin

@@ -84,7 +84,7 @@ export const SCENARIOS: readonly Scenario[] = [
       'The Redis primary is cut off from its replicas and the Sentinels, not from the catalogs. It keeps acknowledging writes ' +
       'while the Sentinels promote a replica (about 4 s); when the partition heals it is demoted and those writes vanish. Expect ' +
       'the lost-writes checker to say INVALID (count and examples). Run it again on a topology started with ' +
-      'REDIS_MIN_REPLICAS_TO_WRITE=1: the old primary refuses writes 2 s after the cut, and fewer are lost (the report compares).',
+      'REDIS_MIN_REPLICAS_TO_WRITE=1: the old primary refuses writes about 2 s after the cut, and fewer are lost (the report compares).',
     drills: [{ kind: 'partition', target: 'redis-primary' }],
   },
   {
