@@ -61,6 +61,15 @@ const APP_ENVIRONMENTS: Record<string, new () => object> = {
 };
 
 const COMPONENT_LABEL = 'app.kubernetes.io/component';
+/** What each replicated datastore must keep through a voluntary disruption, of its members. */
+const MUST_KEEP: Record<string, (members: number) => number> = {
+  // The primary and a synchronous standby: every commit waits for one (ANY 1).
+  postgres: () => 2,
+  // A primary, and a replica the Sentinels can promote if the primary is the one evicted.
+  redis: () => 2,
+  // A majority of the Sentinels authorises a failover.
+  sentinel: (members) => Math.floor(members / 2) + 1,
+};
 const CPU_BUDGET = 3;
 const MEMORY_BUDGET = 4 * 2 ** 30;
 
@@ -338,6 +347,38 @@ for (const variant of VARIANTS) {
       );
     });
 
+    it('lets a drain take one member of each replicated datastore at a time, never what it needs to go on', () => {
+      const budgets = of('PodDisruptionBudget') as (Manifest & { spec: BudgetSpec })[];
+      assert.deepEqual(budgets.map((b) => b.metadata.name).sort(), [
+        'faultline-postgres',
+        'faultline-redis',
+        'faultline-sentinel',
+      ]);
+      for (const { metadata, spec } of budgets) {
+        // Exactly one StatefulSet's pods, by that set's own selector.
+        const [set, ...others] = pods.filter((p) => selects(spec.selector.matchLabels, p.labels));
+        assert.ok(set && others.length === 0, `${metadata.name} selects one set's pods`);
+        assert.equal(set.owner.kind, 'StatefulSet');
+        const { replicas, selector } = set.owner.spec as {
+          replicas: number;
+          selector: { matchLabels: Record<string, string> };
+        };
+        assert.deepEqual(spec.selector.matchLabels, selector.matchLabels);
+        const component = set.labels[COMPONENT_LABEL]!;
+        const left = replicas - spec.maxUnavailable;
+        assert.ok(spec.maxUnavailable >= 1, `${component}: a drain can proceed`);
+        assert.ok(
+          left >= MUST_KEEP[component]!(replicas),
+          `${component}: ${left} of ${replicas} left, fewer than it needs`,
+        );
+      }
+      const kafka = pods.find((p) => p.labels[COMPONENT_LABEL] === 'kafka')!;
+      assert.ok(
+        !budgets.some((b) => selects(b.spec.selector.matchLabels, kafka.labels)),
+        'the single Kafka broker has no budget',
+      );
+    });
+
     it('denies all traffic by default and allows exactly the links and connections of the topology', () => {
       const policies = of('NetworkPolicy') as (Manifest & { spec: PolicySpec })[];
       const deny = policies.find((p) => p.metadata.name === 'faultline-default-deny');
@@ -573,6 +614,7 @@ describe('chart, values schema', () => {
     ['catalog.ordering=lamport', /ordering/],
     ['workload.backgroundRate=-1', /backgroundRate/],
     ['postgres.storage=lots', /storage/],
+    ['podDisruptionBudgets.enabled=sometimes', /podDisruptionBudgets/],
     ['nonsense=1', /nonsense|additional/i],
   ] as const) {
     it(`rejects ${set}`, () => {
@@ -586,6 +628,46 @@ describe('chart, values schema', () => {
     });
   }
 
+  it('renders no PodDisruptionBudget with podDisruptionBudgets.enabled=false', () => {
+    const { manifests } = renderChart({
+      name: 'no-budgets',
+      set: ['podDisruptionBudgets.enabled=false'],
+      apiVersions: [],
+    });
+    assert.deepEqual(
+      manifests.filter((m) => m.kind === 'PodDisruptionBudget').map((m) => m.metadata.name),
+      [],
+    );
+  });
+
+  it("accepts what k8s/up.sh installs with, and its usage example's --set changes the release", () => {
+    const script = readFileSync(join(repoRoot(), 'k8s', 'up.sh'), 'utf8').split('\n');
+    const { version } = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    const setsIn = (lines: string[]) =>
+      lines.flatMap((line) =>
+        [...line.matchAll(/--set\s+"?([^"\s`]+)"?/g)].map((m) =>
+          m[1]!.replace('${version}', version),
+        ),
+      );
+    const example = setsIn(script.filter((line) => line.startsWith('#')));
+    const installed = setsIn(script.filter((line) => !line.trimStart().startsWith('#')));
+    assert.ok(example.length > 0, 'the usage comment shows a --set');
+    assert.ok(installed.length > 0, 'the script sets the image');
+    // renderChart throws with helm's message when the schema refuses a key; Secrets are
+    // generated afresh on every render, so they are left out of the comparison.
+    const release = (set: string[]) =>
+      renderChart({ name: 'k8s/up.sh', set, apiVersions: [] }).manifests.filter(
+        (m) => m.kind !== 'Secret',
+      );
+    assert.notDeepEqual(
+      release([...installed, ...example]),
+      release(installed),
+      `${example.join(' ')} changes nothing in the release`,
+    );
+  });
+
   it('NOTES.txt names the port-forwards and the first drill', () => {
     const notes = renderNotes(VARIANTS[0]!);
     assert.match(notes, /port-forward svc\/faultline-control 8080:8080/);
@@ -595,6 +677,58 @@ describe('chart, values schema', () => {
     assert.doesNotMatch(renderNotes(VARIANTS[1]!), /svc\/faultline-grafana/);
   });
 });
+
+describe("chart, the collector's way to a trace backend outside the chart", () => {
+  const EXTERNAL = 'traces.example.com:14317';
+  /** The collector's exporter endpoint, its egress rules to any address, and DNS for it. */
+  const collector = (set: string[]) => {
+    const { manifests } = renderChart({ name: 'external-otlp', set, apiVersions: [] });
+    const policy = named(manifests, 'NetworkPolicy', 'faultline-otel-collector-traffic') as
+      (Manifest & { spec: PolicySpec }) | undefined;
+    assert.ok(policy, "the collector's NetworkPolicy is rendered");
+    const deny = named(manifests, 'NetworkPolicy', 'faultline-default-deny') as Manifest & {
+      spec: PolicySpec;
+    };
+    const pod = podTemplates(manifests).find(
+      (p) => p.labels[COMPONENT_LABEL] === 'otel-collector',
+    )!;
+    const config = dataOf(named(manifests, 'ConfigMap', 'faultline-otel-collector'))[
+      'config.yaml'
+    ]!;
+    return {
+      exportsTo: /otlp:\s+endpoint: "([^"]+)"/.exec(config)?.[1],
+      anywhere: (policy.spec.egress ?? []).filter((rule) => rule.to === undefined),
+      dns:
+        selects(deny.spec.podSelector.matchLabels, pod.labels) &&
+        (deny.spec.egress ?? []).some((rule) => rule.ports.some((p) => p.port === 53)),
+    };
+  };
+
+  it("allows tempo.externalOtlpEndpoint's port to any address when the collector exports there", () => {
+    const { exportsTo, anywhere, dns } = collector([
+      'tempo.enabled=false',
+      `tempo.externalOtlpEndpoint=${EXTERNAL}`,
+    ]);
+    assert.equal(exportsTo, EXTERNAL);
+    assert.deepEqual(anywhere, [{ ports: [{ port: 14317, protocol: 'TCP' }] }]);
+    assert.ok(dns, 'the collector may resolve the endpoint');
+  });
+
+  it('allows nothing outside the cluster without one, or when the chart runs Tempo', () => {
+    const none = collector(['tempo.enabled=false']);
+    assert.equal(none.exportsTo, undefined);
+    assert.deepEqual(none.anywhere, []);
+    // With the chart's Tempo the value is not used: the collector exports in the cluster.
+    const own = collector([`tempo.externalOtlpEndpoint=${EXTERNAL}`]);
+    assert.equal(own.exportsTo, 'faultline-tempo:4317');
+    assert.deepEqual(own.anywhere, []);
+  });
+});
+
+interface BudgetSpec {
+  selector: { matchLabels: Record<string, string> };
+  maxUnavailable: number;
+}
 
 interface PolicyPeer {
   podSelector?: { matchLabels: Record<string, string> };

@@ -1,5 +1,5 @@
 /**
- * The node and link model of a faultline topology (see DESIGN.md, "Vocabulary").
+ * The node and link model of a faultline topology (docs/architecture.md, "The model").
  * A node is a process with an address; a link is a directed `client->server`
  * connection that goes through Toxiproxy so drills can cut or slow it.
  */

@@ -73,8 +73,9 @@ export class ToxiproxyClient {
   }
 
   /**
-   * A partition in DESIGN.md's sense: a `timeout` toxic with timeout 0 on both
-   * directions, so bytes vanish and callers hang until their own timeouts.
+   * A partition as docs/architecture.md ("A drill, from the CLI to the fault") makes it: a
+   * `timeout` toxic with timeout 0 on both directions, so bytes vanish and callers hang until
+   * their own timeouts.
    */
   async blackhole(proxyName: string): Promise<void> {
     for (const stream of ['upstream', 'downstream'] as const) {
