@@ -36,14 +36,14 @@ export function verdict(results: readonly CheckerResult[]): Verdict {
 /** How many examples a result keeps. */
 export const MAX_EXAMPLES = 5;
 
-/** Collects a checker's anomalies and their examples. */
-export class Findings {
+/** Collects a checker's anomalies (of the kinds `A` it knows) and their examples. */
+export class Findings<A extends string = string> {
   private readonly counts: Record<string, number> = {};
   private readonly found: { anomaly: string; ops: Op[]; invalidating: boolean }[] = [];
   private readonly kept = { invalidating: 0, reported: 0 };
 
   /** `invalidating`: whether this anomaly makes the history invalid (examples come first). */
-  add(anomaly: string, ops: readonly (Op | undefined)[], invalidating = true): void {
+  add(anomaly: A, ops: readonly (Op | undefined)[], invalidating = true): void {
     this.counts[anomaly] = (this.counts[anomaly] ?? 0) + 1;
     const kind = invalidating ? 'invalidating' : 'reported';
     if (this.kept[kind] < MAX_EXAMPLES) {
@@ -53,7 +53,7 @@ export class Findings {
     }
   }
 
-  count(anomaly: string): number {
+  count(anomaly: A): number {
     return this.counts[anomaly] ?? 0;
   }
 

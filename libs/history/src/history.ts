@@ -18,7 +18,7 @@ export interface Op {
   /** The client: 'payments-1', 'catalog-a-writer', 'nemesis', … */
   process: string;
   type: OpType;
-  /** The function: 'transfer', 'read-balances', 'pay', 'final-payments', 'write', 'read', … */
+  /** The function: one of OPERATIONS ('transfer', 'read-balances', 'pay', 'write', …). */
   f: string;
   /** invoke: the request; ok/fail/info: what was seen (null when nothing). */
   value: unknown;

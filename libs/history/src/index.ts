@@ -6,11 +6,14 @@
  *   (ns); optionally streamed as JSON Lines to a file (`flush()`, `close()`).
  * - `parseHistory(text)` / `readHistory(file)` / `formatHistory(ops)`: JSON Lines.
  * - `pairs(history)`: every invoke with its completion (none if the run ended first = info).
+ * - `OPERATIONS`: the operation names (`Op.f`) the workload records and the checkers match on;
+ *   the request and answer of each are the payload types exported with it.
  * - Checkers, pure functions over a history returning a `CheckerResult`
  *   `{checker, valid: true|false|'unknown', anomalies, stats, examples, exampleAnomalies}`:
  *   `checkBank(h, {total})`, `checkPayments(h)`, `checkStaleness(h, {convergenceLimitSeconds})`,
  *   `checkLostUpdates(h)`, `checkSaga(h)`; `checkAll(h, opts)` runs them and `verdict(results)`
- *   sums them up.
+ *   sums them up. The longer ones are composed from small named checks (compose.ts, as Jepsen's
+ *   `checker/compose`).
  */
 export {
   type CompletionType,
@@ -37,6 +40,7 @@ export {
   type Verdict,
   verdict,
 } from './checker-result';
+export { type Operation, OPERATIONS } from './operations';
 export type {
   CatalogReadOk,
   CatalogReadRequest,

@@ -5,6 +5,33 @@ import { outcome, type Pair } from './history';
  * and counted (stat `malformed`), never trusted.
  */
 
+/**
+ * The functions (`Op.f`) the workload records and the checkers match on, named once. The request
+ * each one's invoke carries and the value its ok completion answers are the types below.
+ */
+export const OPERATIONS = {
+  // Bank (payments service).
+  transfer: 'transfer',
+  readBalances: 'read-balances',
+  // Payments.
+  pay: 'pay',
+  finalPayments: 'final-payments',
+  // Orders.
+  order: 'order',
+  finalOrders: 'final-orders',
+  finalOrderEffects: 'final-order-effects',
+  // Catalog.
+  write: 'write',
+  read: 'read',
+  finalRead: 'final-read',
+  // Nemesis.
+  drill: 'drill',
+  heal: 'heal',
+} as const;
+
+/** An operation's name, as `Op.f` records it. */
+export type Operation = (typeof OPERATIONS)[keyof typeof OPERATIONS];
+
 /** Monotonic nanoseconds per second. */
 export const NANOS_PER_SECOND = 1e9;
 
@@ -105,6 +132,8 @@ export interface CatalogWriteRejected {
   storedTimestamp: WriteTimestamp;
   /** Optional: the writer of the stored write (the catalog's 409 says it). */
   storedWriter?: string;
+  /** Optional: the writer of this write (else the node that refused it is taken). */
+  writer?: string;
 }
 export interface CatalogReadRequest {
   sku: string;
@@ -145,6 +174,17 @@ export function record(value: unknown): Json | undefined {
     : undefined;
 }
 
+/**
+ * A value read as the payload type `T` names its fields: the names are checked against `T`, the
+ * values stay unknown until read defensively (`finiteNumber`, `text`, …).
+ */
+export type Unchecked<T> = { readonly [K in keyof T]?: unknown };
+
+/** The fields of a value that should be a `T`; undefined when it is not an object at all. */
+export function fields<T>(value: unknown): Unchecked<T> | undefined {
+  return record(value) as Unchecked<T> | undefined;
+}
+
 export function finiteNumber(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
@@ -180,8 +220,23 @@ export function groupByKey(
   byKey: Map<string, Pair[]>,
 ): boolean {
   attempts[outcome(pair)]++;
-  const key = text(record(pair.invoke.value)?.key);
+  const key = text(fields<PayRequest | OrderRequest>(pair.invoke.value)?.key);
   if (key === undefined) return false;
-  byKey.set(key, [...(byKey.get(key) ?? []), pair]);
+  append(byKey, key, pair);
   return true;
+}
+
+/** Adds `item` to the list filed under `key`. */
+export function append<K, T>(map: Map<K, T[]>, key: K, item: T): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
+}
+
+/** The sku a catalog operation is about: the completion's, else the request's. */
+export function skuOf(pair: Pair): string | undefined {
+  return (
+    text(fields<CatalogWriteOk | CatalogReadOk>(pair.completion?.value)?.sku) ??
+    text(fields<CatalogWriteRequest | CatalogReadRequest>(pair.invoke.value)?.sku)
+  );
 }

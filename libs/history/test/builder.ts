@@ -1,5 +1,30 @@
 import { type CompletionType, HistoryRecorder, type Op, type OpExtra } from '../src/history';
-import type { FinalOrder, FinalOrderEffectsOk, OrderItem, WriteTimestamp } from '../src/operations';
+import {
+  type CatalogReadOk,
+  type CatalogReadRequest,
+  type CatalogWriteOk,
+  type CatalogWriteRejected,
+  type CatalogWriteRequest,
+  type DrillOk,
+  type DrillRequest,
+  type FinalOrder,
+  type FinalOrderEffectsOk,
+  type FinalOrdersOk,
+  type FinalPaymentsOk,
+  type FinalReadOk,
+  type Operation,
+  OPERATIONS,
+  type OrderItem,
+  type OrderOk,
+  type OrderRequest,
+  type PayOk,
+  type PayRequest,
+  type ReadBalancesOk,
+  type ReadConsistency,
+  type TransferOk,
+  type TransferRequest,
+  type WriteTimestamp,
+} from '../src/operations';
 
 /** A completion to record, or 'open' for an invoke the run never completed. */
 export type Outcome = CompletionType | 'open';
@@ -22,7 +47,7 @@ export class HistoryBuilder {
     return this.recorder.history();
   }
 
-  invoke(process: string, f: string, value: unknown, extra?: OpExtra): this {
+  invoke(process: string, f: Operation, value: unknown, extra?: OpExtra): this {
     this.recorder.invoke(process, f, value, extra);
     return this;
   }
@@ -35,7 +60,7 @@ export class HistoryBuilder {
   /** An invoke and, unless 'open', its completion right after. */
   call(
     process: string,
-    f: string,
+    f: Operation,
     request: unknown,
     type: Outcome,
     result?: unknown,
@@ -49,26 +74,28 @@ export class HistoryBuilder {
   // Bank.
   transfer(process: string, from: string, to: string, amount: number, type: Outcome): this {
     const key = `${process}-${this.recorder.size}`;
-    const result = type === 'ok' ? { id: key } : null;
+    const request: TransferRequest = { from, to, amount, key };
+    const result: TransferOk | null = type === 'ok' ? { id: key } : null;
     const error = type === 'fail' ? '409 insufficient funds' : type === 'info' ? '503' : undefined;
-    return this.call(process, 'transfer', { from, to, amount, key }, type, result, { error });
+    return this.call(process, OPERATIONS.transfer, request, type, result, { error });
   }
 
   readBalances(process: string, balances: Record<string, number>): this {
-    return this.call(process, 'read-balances', null, 'ok', { balances }, { node: 'payments-0' });
+    const result: ReadBalancesOk = { balances };
+    return this.call(process, OPERATIONS.readBalances, null, 'ok', result, { node: 'payments-0' });
   }
 
   // Payments.
   pay(process: string, key: string, type: Outcome, amount = 100): this {
-    const result = type === 'ok' ? { id: `payment-${key}` } : null;
+    const request: PayRequest = { key, accountId: 'acct-1', amount };
+    const result: PayOk | null = type === 'ok' ? { id: `payment-${key}` } : null;
     const error = type === 'fail' ? '409 insufficient funds' : type === 'info' ? '503' : undefined;
-    return this.call(process, 'pay', { key, accountId: 'acct-1', amount }, type, result, {
-      error,
-    });
+    return this.call(process, OPERATIONS.pay, request, type, result, { error });
   }
 
   finalPayments(byKey: Record<string, number>): this {
-    return this.call('final', 'final-payments', null, 'ok', { byKey });
+    const result: FinalPaymentsOk = { byKey };
+    return this.call('final', OPERATIONS.finalPayments, null, 'ok', result);
   }
 
   // Orders.
@@ -81,33 +108,30 @@ export class HistoryBuilder {
     orderId?: string,
     accountId = 'orders-acct',
   ): this {
-    const result = type === 'ok' ? { orderId } : null;
+    const request: OrderRequest = { key, items, accountId };
+    const result: Partial<OrderOk> | null = type === 'ok' ? { orderId } : null;
     const error = type === 'fail' ? '400 bad request' : type === 'info' ? '503' : undefined;
-    return this.call(process, 'order', { key, items, accountId }, type, result, {
+    return this.call(process, OPERATIONS.order, request, type, result, {
       node: 'orders-0',
       error,
     });
   }
 
   finalOrders(orders: Record<string, FinalOrder | null>): this {
-    return this.call('final', 'final-orders', null, 'ok', { orders });
+    const result: FinalOrdersOk = { orders };
+    return this.call('final', OPERATIONS.finalOrders, null, 'ok', result);
   }
 
   finalOrderEffects(effects: FinalOrderEffectsOk): this {
-    return this.call('final', 'final-order-effects', null, 'ok', effects);
+    return this.call('final', OPERATIONS.finalOrderEffects, null, 'ok', effects);
   }
 
   // Catalog.
   /** An ok write of `sku` that made it `version`, stamped `wallMs`. */
   write(process: string, sku: string, version: number, wallMs: number, writer = 'catalog-a'): this {
-    return this.call(
-      process,
-      'write',
-      { sku, name: `${sku}-v${version}` },
-      'ok',
-      { sku, version, timestamp: ts(wallMs), writer },
-      { node: writer },
-    );
+    const request: CatalogWriteRequest = { sku, name: `${sku}-v${version}` };
+    const result: CatalogWriteOk = { sku, version, timestamp: ts(wallMs), writer };
+    return this.call(process, OPERATIONS.write, request, 'ok', result, { node: writer });
   }
 
   /** A write stamped `wallMs`, refused because `storedWallMs` is stored. */
@@ -119,13 +143,14 @@ export class HistoryBuilder {
     storedWallMs: number,
     writer = 'catalog-b',
   ): this {
-    const value = {
+    const request: CatalogWriteRequest = { sku, name };
+    const value: CatalogWriteRejected = {
       reason: 'lww_rejected',
       sku,
       writeTimestamp: ts(wallMs),
       storedTimestamp: ts(storedWallMs),
     };
-    return this.call(process, 'write', { sku, name }, 'fail', value, {
+    return this.call(process, OPERATIONS.write, request, 'fail', value, {
       node: writer,
       error: '409 lww_rejected',
     });
@@ -136,7 +161,7 @@ export class HistoryBuilder {
     sku: string,
     version: number,
     options: {
-      consistency?: 'eventual' | 'strong';
+      consistency?: ReadConsistency;
       node?: string;
       wallMs?: number;
       name?: string;
@@ -144,31 +169,32 @@ export class HistoryBuilder {
   ): this {
     const consistency = options.consistency ?? 'eventual';
     const node = options.node ?? (consistency === 'strong' ? 'redis-primary' : 'redis-1');
-    const value: Record<string, unknown> = {
-      sku,
-      version,
-      name: options.name ?? `${sku}-v${version}`,
-    };
+    const request: CatalogReadRequest = { sku, consistency };
+    const value: CatalogReadOk = { sku, version, name: options.name ?? `${sku}-v${version}` };
     if (options.wallMs !== undefined) value.timestamp = ts(options.wallMs);
-    return this.call(process, 'read', { sku, consistency }, 'ok', value, { node });
+    return this.call(process, OPERATIONS.read, request, 'ok', value, { node });
   }
 
   finalRead(
     sku: string,
     version: number,
     node: string,
-    consistency: 'eventual' | 'strong' = 'eventual',
+    consistency: ReadConsistency = 'eventual',
   ): this {
-    return this.call('final', 'final-read', { sku, consistency }, 'ok', { sku, version }, { node });
+    const request: CatalogReadRequest = { sku, consistency };
+    const result: FinalReadOk = { sku, version };
+    return this.call('final', OPERATIONS.finalRead, request, 'ok', result, { node });
   }
 
   // Nemesis.
   drill(kind: string, target: string): this {
-    return this.call('nemesis', 'drill', { kind, target, params: {} }, 'ok', { id: 'drill-1' });
+    const request: DrillRequest = { kind, target, params: {} };
+    const result: DrillOk = { id: 'drill-1' };
+    return this.call('nemesis', OPERATIONS.drill, request, 'ok', result);
   }
 
   heal(): this {
-    return this.call('nemesis', 'heal', {}, 'ok', {});
+    return this.call('nemesis', OPERATIONS.heal, {}, 'ok', {});
   }
 }
 

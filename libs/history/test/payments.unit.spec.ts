@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import fc from 'fast-check';
 import { checkPayments } from '../src/checkers/payments';
 import { history } from './builder';
 
@@ -79,32 +78,5 @@ describe('payments checker', () => {
     const result = checkPayments(h.ops());
     assert.equal(result.valid, 'unknown');
     assert.equal(result.stats['keys-unchecked'], 1);
-  });
-
-  it('property: a store that keeps exactly what was acknowledged or may have happened is valid', () => {
-    const attempt = fc.record({
-      key: fc.constantFrom('k1', 'k2', 'k3', 'k4', 'k5'),
-      outcome: fc.constantFrom('ok' as const, 'fail' as const, 'info' as const, 'open' as const),
-      // Whether an indeterminate attempt actually happened.
-      happened: fc.boolean(),
-    });
-    fc.assert(
-      fc.property(fc.array(attempt, { maxLength: 30 }), (attempts) => {
-        const h = history();
-        const rows: Record<string, number> = {};
-        attempts.forEach(({ key, outcome, happened }, i) => {
-          rows[key] ??= 0;
-          const applied =
-            outcome === 'ok' || ((outcome === 'info' || outcome === 'open') && happened);
-          // Idempotency: a key is charged at most once, and a fail means nothing was charged.
-          if (outcome === 'fail' && rows[key] > 0) return;
-          if (applied) rows[key] = 1;
-          h.pay(`pay-${i}`, key, outcome); // a process per attempt: an open one stays open
-        });
-        const result = checkPayments(h.finalPayments(rows).ops());
-        assert.deepEqual(result.anomalies, {});
-        assert.equal(result.valid, true);
-      }),
-    );
   });
 });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import fc from 'fast-check';
 import { checkSaga } from '../src/checkers/saga';
 import type { FinalOrder, FinalOrderEffectsOk, OrderItem } from '../src/operations';
 import { history } from './builder';
@@ -247,66 +246,5 @@ describe('saga checker', () => {
     assert.equal(unread.valid, 'unknown');
     assert.equal(unread.stats['charges-unchecked'], 1);
     assert.equal(unread.stats['skus-unchecked'], 1);
-  });
-
-  it('property: a saga that applies each accepted order once, or compensates it, is valid', () => {
-    const SKUS = ['sku-a', 'sku-b', 'sku-c'];
-    const item = fc.record({ sku: fc.constantFrom(...SKUS), qty: fc.integer({ min: 1, max: 2 }) });
-    const placed = fc.record({
-      items: fc.uniqueArray(item, { minLength: 1, maxLength: 2, selector: (i) => i.sku }),
-      outcome: fc.constantFrom('ok' as const, 'fail' as const, 'info' as const, 'open' as const),
-      // Whether an indeterminate attempt made the order (the final retry replays or makes it).
-      happened: fc.boolean(),
-    });
-    fc.assert(
-      fc.property(
-        fc.array(placed, { maxLength: 25 }),
-        fc.integer({ min: 0, max: 10 }),
-        fc.integer({ min: 0, max: 3_000 }),
-        (attempts, initialStock, initialBalance) => {
-          const h = history();
-          const stock = Object.fromEntries(SKUS.map((s) => [s, initialStock]));
-          let balance = initialBalance;
-          const orders: Record<string, FinalOrder> = {};
-          const charges: Record<string, number> = {};
-          /** The saga, run to its end: reserve all or nothing, then charge, or compensate. */
-          const saga = (orderId: string, items: OrderItem[]) => {
-            const amount = amountOf(items);
-            let state: FinalOrder['state'] = 'confirmed';
-            let reason: string | undefined;
-            if (items.some((i) => stock[i.sku]! < i.qty)) [state, reason] = ['cancelled', 'oos'];
-            else if (balance < amount) [state, reason] = ['cancelled', 'funds'];
-            if (state === 'confirmed') {
-              for (const i of items) stock[i.sku]! -= i.qty;
-              balance -= amount;
-            }
-            orders[orderId] = order(state, items, reason);
-            charges[orderId] = state === 'confirmed' ? 1 : 0;
-          };
-          attempts.forEach(({ items, outcome, happened }, n) => {
-            const key = `k${n}`;
-            h.order(`orderer-${n}`, key, items, outcome, `o${n}`); // a process per order
-            if (outcome === 'ok' || ((outcome === 'info' || outcome === 'open') && happened)) {
-              saga(`o${n}`, items);
-            }
-            if (outcome === 'info' || outcome === 'open') {
-              // The final retry under the same key: it replays the order, or makes it now.
-              h.order('final', key, items, 'ok', `o${n}`);
-              if (!happened) saga(`o${n}`, items);
-            }
-          });
-          h.finalOrders(orders).finalOrderEffects({
-            stock: Object.fromEntries(
-              SKUS.map((s) => [s, { initial: initialStock, final: stock[s]! }]),
-            ),
-            charges,
-            balances: { [ACCOUNT]: { initial: initialBalance, final: balance } },
-          });
-          const result = checkSaga(h.ops());
-          assert.deepEqual(result.anomalies, {});
-          assert.equal(result.valid, true);
-        },
-      ),
-    );
   });
 });

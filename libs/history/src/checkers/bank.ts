@@ -1,6 +1,9 @@
 import { type CheckerResult, Findings, type Validity } from '../checker-result';
 import { type History, outcome, pairs } from '../history';
-import { finiteNumber, record } from '../operations';
+import { fields, finiteNumber, OPERATIONS, type ReadBalancesOk, record } from '../operations';
+
+/** The anomalies the bank checker knows. */
+export type BankAnomaly = 'wrong-total' | 'negative-balance';
 
 export interface BankOptions {
   /** The sum of all balances, which transfers conserve; undefined: the total is not judged. */
@@ -16,7 +19,7 @@ export interface BankOptions {
  */
 export function checkBank(history: History, options: BankOptions = {}): CheckerResult {
   const { total } = options;
-  const findings = new Findings();
+  const findings = new Findings<BankAnomaly>();
   const transfers = { ok: 0, fail: 0, info: 0 };
   const reads = { ok: 0, fail: 0, info: 0 };
   let checked = 0;
@@ -27,14 +30,14 @@ export function checkBank(history: History, options: BankOptions = {}): CheckerR
 
   for (const pair of pairs(history)) {
     const { invoke, completion } = pair;
-    if (invoke.f === 'transfer') {
+    if (invoke.f === OPERATIONS.transfer) {
       transfers[outcome(pair)]++;
       continue;
     }
-    if (invoke.f !== 'read-balances') continue;
+    if (invoke.f !== OPERATIONS.readBalances) continue;
     reads[outcome(pair)]++;
     if (completion?.type !== 'ok') continue;
-    const balances = record(record(completion.value)?.balances);
+    const balances = record(fields<ReadBalancesOk>(completion.value)?.balances);
     const values = balances ? Object.values(balances).map(finiteNumber) : [];
     if (!balances || values.some((v) => v === undefined)) {
       malformed++;

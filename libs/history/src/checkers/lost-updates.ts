@@ -1,13 +1,25 @@
-import { type CheckerResult, Findings, type Validity } from '../checker-result';
+import type { CheckerResult, Findings } from '../checker-result';
+import { type Check, compose, increment, type Tally } from '../compose';
 import { type History, type Op, outcome, type Pair, pairs } from '../history';
 import {
+  append,
+  type CatalogReadOk,
+  type CatalogWriteOk,
+  type CatalogWriteRejected,
+  type CatalogWriteRequest,
   compareTimestamps,
+  fields,
   finiteNumber,
-  record,
+  OPERATIONS,
+  skuOf,
   text,
   timestamp as readTimestamp,
+  type Unchecked,
   type WriteTimestamp,
 } from '../operations';
+
+/** The anomalies the lost-update checker knows. */
+export type LostUpdatesAnomaly = 'lost-update';
 
 /** A write as last-writer-wins orders it: by timestamp, then by writer. */
 interface Stamped {
@@ -48,7 +60,7 @@ function sameTimestamp(a: WriteTimestamp, b: WriteTimestamp): boolean {
 }
 
 /** Whether a read's value is this write's: same timestamp, and same name and writer if known. */
-function shows(read: Record<string, unknown>, write: OkWrite): boolean {
+function shows(read: Unchecked<CatalogReadOk>, write: OkWrite): boolean {
   const ts = readTimestamp(read.timestamp);
   if (!ts || !sameTimestamp(ts, write.timestamp)) return false;
   const name = text(read.name);
@@ -56,10 +68,6 @@ function shows(read: Record<string, unknown>, write: OkWrite): boolean {
   if (name !== undefined && write.name !== undefined && name !== write.name) return false;
   if (writer !== undefined && write.writer !== undefined && writer !== write.writer) return false;
   return true;
-}
-
-function increment(counts: Record<string, number>, key: string): void {
-  counts[key] = (counts[key] ?? 0) + 1;
 }
 
 /**
@@ -80,183 +88,211 @@ function increment(counts: Record<string, number>, key: string): void {
  * Valid 'unknown' when no write was ok or refused.
  */
 export function checkLostUpdates(history: History): CheckerResult {
-  const findings = new Findings();
-  const all = pairs(history);
-  const outcomes = { ok: 0, fail: 0, info: 0 };
-  const okBySku = new Map<string, OkWrite[]>();
-  const readsBySku = new Map<string, Pair[]>();
-  const refused: { pair: Pair; sku: string }[] = [];
-  const skuOf = (pair: Pair): string | undefined =>
-    text(record(pair.completion?.value)?.sku) ?? text(record(pair.invoke.value)?.sku);
-  let malformed = 0;
-  // The versions each process saw of each sku (its ok reads and writes), in completion order.
-  const seen = new Map<string, { index: number; version: number }[]>();
-  const see = (pair: Pair, sku: string): void => {
-    const version = finiteNumber(record(pair.completion?.value)?.version);
-    if (version === undefined) return;
-    const key = `${pair.invoke.process}\u0000${sku}`;
-    seen.set(key, [...(seen.get(key) ?? []), { index: pair.completion!.index, version }]);
-  };
+  return compose<Writes, LostUpdatesAnomaly>('lost-updates', {
+    operations,
+    'refused after seeing': refusedAfterSeeing,
+    'replaced after acknowledged': replacedAfterAcknowledged,
+  })(readWrites(history));
+}
 
-  for (const pair of all) {
+/** A sku's ok writes in completion order, with the LWW-newest of each prefix. */
+interface SkuWrites {
+  written: OkWrite[];
+  best: OkWrite[];
+}
+
+/** The catalog's writes and reads as the lost-update checks read them. */
+interface Writes {
+  outcomes: Record<'ok' | 'fail' | 'info', number>;
+  malformed: number;
+  bySku: Map<string, SkuWrites>;
+  readsBySku: Map<string, Pair[]>;
+  /** Writes refused by LWW (`fail` with reason `lww_rejected`). */
+  refused: { pair: Pair; sku: string }[];
+  /** The versions each process saw of each sku (its ok reads and writes), in history order. */
+  seen: Map<string, { index: number; version: number }[]>;
+}
+
+function readWrites(history: History): Writes {
+  const okBySku = new Map<string, OkWrite[]>();
+  const model: Writes = {
+    outcomes: { ok: 0, fail: 0, info: 0 },
+    malformed: 0,
+    bySku: new Map(),
+    readsBySku: new Map(),
+    refused: [],
+    seen: new Map(),
+  };
+  const see = (pair: Pair, sku: string): void => {
+    const version = finiteNumber(fields<CatalogReadOk>(pair.completion?.value)?.version);
+    if (version === undefined) return;
+    append(model.seen, seenKey(pair, sku), { index: pair.completion!.index, version });
+  };
+  for (const pair of pairs(history)) {
     const { invoke, completion } = pair;
-    if (invoke.f === 'read' && completion?.type === 'ok') {
-      const sku = skuOf(pair);
+    const sku = skuOf(pair);
+    if (invoke.f === OPERATIONS.read && completion?.type === 'ok') {
       if (sku === undefined) continue;
       see(pair, sku);
-      const list = readsBySku.get(sku) ?? [];
-      list.push(pair);
-      readsBySku.set(sku, list);
+      append(model.readsBySku, sku, pair);
       continue;
     }
-    if (invoke.f !== 'write') continue;
-    outcomes[outcome(pair)]++;
-    const sku = skuOf(pair);
-    const value = record(completion?.value);
+    if (invoke.f !== OPERATIONS.write) continue;
+    model.outcomes[outcome(pair)]++;
     if (completion?.type === 'ok') {
+      const value = fields<CatalogWriteOk>(completion.value);
       const ts = readTimestamp(value?.timestamp);
       if (sku === undefined || !ts) {
-        malformed++;
+        model.malformed++;
         continue;
       }
       see(pair, sku);
-      const list = okBySku.get(sku) ?? [];
-      list.push({
-        timestamp: ts,
-        writer: text(value?.writer) ?? completion.node,
-        name: text(record(invoke.value)?.name),
-        pair,
-        completion,
-      });
-      okBySku.set(sku, list);
-    } else if (completion?.type === 'fail' && text(value?.reason) === 'lww_rejected') {
-      if (sku === undefined) malformed++;
-      else refused.push({ pair, sku });
+      const writer = text(value?.writer) ?? completion.node;
+      const name = text(fields<CatalogWriteRequest>(invoke.value)?.name);
+      append(okBySku, sku, { timestamp: ts, writer, name, pair, completion });
+    } else if (
+      completion?.type === 'fail' &&
+      text(fields<CatalogWriteRejected>(completion.value)?.reason) === 'lww_rejected'
+    ) {
+      if (sku === undefined) model.malformed++;
+      else model.refused.push({ pair, sku });
     }
   }
+  for (const [sku, list] of okBySku) model.bySku.set(sku, inCompletionOrder(list));
+  return model;
+}
 
-  // Per sku, ok writes in completion order with the running LWW maximum.
-  const bySku = new Map<string, { written: OkWrite[]; best: OkWrite[] }>();
-  for (const [sku, list] of okBySku) {
-    list.sort((a, b) => a.completion.index - b.completion.index);
-    const best: OkWrite[] = [];
-    for (const w of list) {
-      const prev = best.at(-1);
-      best.push(prev && order(prev, w) >= 0 ? prev : w);
-    }
-    bySku.set(sku, { written: list, best });
+function inCompletionOrder(list: OkWrite[]): SkuWrites {
+  const written = [...list].sort((a, b) => a.completion.index - b.completion.index);
+  const best: OkWrite[] = [];
+  for (const w of written) {
+    const prev = best.at(-1);
+    best.push(prev && order(prev, w) >= 0 ? prev : w);
   }
-  /** The ok writes of a sku that completed before index `before`, and the LWW-newest of them. */
-  const completedBefore = (
-    sku: string,
-    before: number,
-  ): { done: () => OkWrite[]; best?: OkWrite } => {
-    const s = bySku.get(sku);
-    if (!s) return { done: () => [] };
-    let lo = 0;
-    let hi = s.written.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (s.written[mid]!.completion.index < before) lo = mid + 1;
-      else hi = mid;
-    }
-    return { done: () => s.written.slice(0, lo), best: lo > 0 ? s.best[lo - 1] : undefined };
-  };
+  return { written, best };
+}
 
-  /**
-   * Whether W2 is causally after W1: W2's process had seen W1's version (or a newer one) of the
-   * sku before it invoked W2. Without versions to compare, real-time order is taken as causal.
-   */
-  const sawBefore = (w2: Pair, sku: string, w1: OkWrite): boolean => {
-    const version = finiteNumber(record(w1.completion.value)?.version);
-    if (version === undefined) return true;
-    const views = seen.get(`${w2.invoke.process}\u0000${sku}`) ?? [];
-    return views.some((v) => v.index < w2.invoke.index && v.version >= version);
-  };
+const seenKey = (pair: Pair, sku: string): string => `${pair.invoke.process}\u0000${sku}`;
 
-  const lostByProcess: Record<string, number> = {};
-  const lostByNode: Record<string, number> = {};
-  const lost = (w2: Pair, evidence: (Op | undefined)[]): void => {
-    increment(lostByProcess, w2.invoke.process);
-    increment(lostByNode, w2.completion?.node ?? w2.invoke.node ?? 'unknown');
-    findings.add('lost-update', evidence);
-  };
+/** The ok writes of a sku that completed before index `before`, and the LWW-newest of them. */
+function completedBefore(
+  model: Writes,
+  sku: string,
+  before: number,
+): { done: () => OkWrite[]; best?: OkWrite } {
+  const s = model.bySku.get(sku);
+  if (!s) return { done: () => [] };
+  let lo = 0;
+  let hi = s.written.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (s.written[mid]!.completion.index < before) lo = mid + 1;
+    else hi = mid;
+  }
+  return { done: () => s.written.slice(0, lo), best: lo > 0 ? s.best[lo - 1] : undefined };
+}
 
-  // Refused writes.
+/**
+ * Whether W2 is causally after W1: W2's process had seen W1's version (or a newer one) of the
+ * sku before it invoked W2. Without versions to compare, real-time order is taken as causal.
+ */
+function sawBefore(model: Writes, w2: Pair, sku: string, w1: OkWrite): boolean {
+  const version = finiteNumber(fields<CatalogWriteOk>(w1.completion.value)?.version);
+  if (version === undefined) return true;
+  const views = model.seen.get(seenKey(w2, sku)) ?? [];
+  return views.some((v) => v.index < w2.invoke.index && v.version >= version);
+}
+
+/** Counts each lost write W2 as a `lost-update`, by its process and node. */
+function lostUpdates(findings: Findings<LostUpdatesAnomaly>) {
+  const byProcess: Tally = {};
+  const byNode: Tally = {};
+  return {
+    add(w2: Pair, evidence: (Op | undefined)[]): void {
+      increment(byProcess, w2.invoke.process);
+      increment(byNode, w2.completion?.node ?? w2.invoke.node ?? 'unknown');
+      findings.add('lost-update', evidence);
+    },
+    stats: () => ({ 'lost-updates-by-process': byProcess, 'lost-updates-by-node': byNode }),
+  };
+}
+
+/** How writes ended; 'unknown' when none was ok or refused. */
+const operations: Check<Writes> = ({ outcomes, malformed, refused }) => ({
+  valid: outcomes.ok === 0 && refused.length === 0 ? 'unknown' : undefined,
+  stats: {
+    'writes-ok': outcomes.ok,
+    'writes-fail': outcomes.fail,
+    'writes-info': outcomes.info,
+    'writes-malformed': malformed,
+    'lww-rejected': refused.length,
+  },
+});
+
+/** Refused writes kept out by an ok write their process had seen. */
+const refusedAfterSeeing: Check<Writes, LostUpdatesAnomaly> = (model, findings) => {
+  const lost = lostUpdates(findings);
   let concurrent = 0;
-  for (const { pair, sku } of refused) {
-    const value = record(pair.completion!.value)!;
-    const { done, best } = completedBefore(sku, pair.invoke.index);
-    const written = readTimestamp(value.writeTimestamp);
-    let w1: OkWrite | undefined;
-    if (written) {
-      const w2: Stamped = {
-        timestamp: written,
-        writer: text(value.writer) ?? pair.completion!.node,
-      };
-      if (best && keepsOut(best, w2)) {
-        w1 = done()
-          .filter((w) => keepsOut(w, w2) && sawBefore(pair, sku, w))
-          .at(-1);
-      }
-    } else {
-      const stored = readTimestamp(value.storedTimestamp);
-      const storedWriter = text(value.storedWriter);
-      w1 = stored
-        ? done().find(
-            (w) =>
-              sameTimestamp(w.timestamp, stored) &&
-              (storedWriter === undefined || w.writer === undefined || w.writer === storedWriter) &&
-              sawBefore(pair, sku, w),
-          )
-        : undefined;
-    }
-    if (w1) lost(pair, [w1.pair.invoke, w1.completion, pair.invoke, pair.completion]);
+  for (const { pair, sku } of model.refused) {
+    const w1 = keptOutBy(model, pair, sku);
+    if (w1) lost.add(pair, [w1.pair.invoke, w1.completion, pair.invoke, pair.completion]);
     else concurrent++;
   }
+  return { stats: { 'lww-rejected-concurrent': concurrent, ...lost.stats() } };
+};
 
-  // Acknowledged writes that an earlier write replaced.
+/** The ok write a refused write's process had seen that keeps it out, if any. */
+function keptOutBy(model: Writes, refused: Pair, sku: string): OkWrite | undefined {
+  const value = fields<CatalogWriteRejected>(refused.completion!.value)!;
+  const { done, best } = completedBefore(model, sku, refused.invoke.index);
+  const written = readTimestamp(value.writeTimestamp);
+  if (written) {
+    const w2: Stamped = {
+      timestamp: written,
+      writer: text(value.writer) ?? refused.completion!.node,
+    };
+    if (!best || !keepsOut(best, w2)) return undefined;
+    return done()
+      .filter((w) => keepsOut(w, w2) && sawBefore(model, refused, sku, w))
+      .at(-1);
+  }
+  const stored = readTimestamp(value.storedTimestamp);
+  const storedWriter = text(value.storedWriter);
+  if (!stored) return undefined;
+  return done().find(
+    (w) =>
+      sameTimestamp(w.timestamp, stored) &&
+      (storedWriter === undefined || w.writer === undefined || w.writer === storedWriter) &&
+      sawBefore(model, refused, sku, w),
+  );
+}
+
+/** Acknowledged writes that an earlier write they had seen replaced, as later reads show. */
+const replacedAfterAcknowledged: Check<Writes, LostUpdatesAnomaly> = (model, findings) => {
+  const lost = lostUpdates(findings);
   let unobserved = 0;
-  for (const [sku, { written }] of bySku) {
+  for (const [sku, { written }] of model.bySku) {
     for (const w2 of written) {
-      const { done, best } = completedBefore(sku, w2.pair.invoke.index);
+      const { done, best } = completedBefore(model, sku, w2.pair.invoke.index);
       if (!best || !keepsOut(best, w2)) continue; // the usual case, checked in O(log n)
-      const beaters = done().filter((w1) => keepsOut(w1, w2) && sawBefore(w2.pair, sku, w1));
-      const after = (readsBySku.get(sku) ?? []).filter((r) => r.invoke.index > w2.completion.index);
-      const values = after.map((r) => record(r.completion!.value) ?? {});
+      const beaters = done().filter((w1) => keepsOut(w1, w2) && sawBefore(model, w2.pair, sku, w1));
+      const after = (model.readsBySku.get(sku) ?? []).filter(
+        (r) => r.invoke.index > w2.completion.index,
+      );
+      const values = after.map((r) => fields<CatalogReadOk>(r.completion!.value) ?? {});
       if (values.some((v) => shows(v, w2))) continue;
       const i = values.findIndex((v) => beaters.some((w1) => shows(v, w1)));
       if (i < 0) {
         unobserved++;
         continue;
       }
-      const read = after[i]!;
       const w1 = beaters.find((w) => shows(values[i]!, w))!;
-      lost(w2.pair, [
-        w1.pair.invoke,
-        w1.completion,
-        w2.pair.invoke,
-        w2.completion,
-        read.invoke,
-        read.completion,
+      const read = after[i]!;
+      lost.add(w2.pair, [
+        ...[w1.pair.invoke, w1.completion, w2.pair.invoke, w2.completion],
+        ...[read.invoke, read.completion],
       ]);
     }
   }
-
-  let valid: Validity;
-  if (findings.invalidating) valid = false;
-  else if (outcomes.ok === 0 && refused.length === 0) valid = 'unknown';
-  else valid = true;
-
-  return findings.result('lost-updates', valid, {
-    'writes-ok': outcomes.ok,
-    'writes-fail': outcomes.fail,
-    'writes-info': outcomes.info,
-    'writes-malformed': malformed,
-    'lww-rejected': refused.length,
-    'lww-rejected-concurrent': concurrent,
-    'lost-updates-by-process': lostByProcess,
-    'lost-updates-by-node': lostByNode,
-    'ok-writes-replaced-unobserved': unobserved,
-  });
-}
+  return { stats: { ...lost.stats(), 'ok-writes-replaced-unobserved': unobserved } };
+};

@@ -1,6 +1,19 @@
 import { type CheckerResult, Findings, type Validity } from '../checker-result';
+import { increment, type Tally } from '../compose';
 import { type History, outcome, type Pair, pairs } from '../history';
-import { finiteNumber, record, text } from '../operations';
+import {
+  append,
+  type CatalogReadRequest,
+  type CatalogWriteOk,
+  fields,
+  type FinalReadOk,
+  finiteNumber,
+  OPERATIONS,
+  text,
+} from '../operations';
+
+/** The anomalies the lost-writes checker knows. */
+export type LostWritesAnomaly = 'lost-write';
 
 /** An acknowledged catalog write and the version the primary gave it. */
 interface Acknowledged {
@@ -16,7 +29,8 @@ interface Final {
 }
 
 const isStrongFinalRead = (pair: Pair): boolean =>
-  pair.invoke.f === 'final-read' && record(pair.invoke.value)?.consistency === 'strong';
+  pair.invoke.f === OPERATIONS.finalRead &&
+  fields<CatalogReadRequest>(pair.invoke.value)?.consistency === 'strong';
 
 /**
  * The lost-writes checker: acknowledged catalog writes the store later forgot, as a Redis split
@@ -34,41 +48,15 @@ const isStrongFinalRead = (pair: Pair): boolean =>
  * Valid 'unknown' when some sku written ok has no strong final read.
  */
 export function checkLostWrites(history: History): CheckerResult {
-  const findings = new Findings();
-  const bySku = new Map<string, Acknowledged[]>();
-  const finals = new Map<string, Final>();
-  let malformed = 0;
-
-  for (const pair of pairs(history)) {
-    if (isStrongFinalRead(pair) && outcome(pair) === 'ok') {
-      const value = record(pair.completion?.value);
-      const sku = text(value?.sku);
-      const version = finiteNumber(value?.version);
-      if (sku !== undefined && version !== undefined) finals.set(sku, { pair, version });
-      continue;
-    }
-    if (pair.invoke.f !== 'write' || outcome(pair) !== 'ok') continue;
-    const value = record(pair.completion?.value);
-    const sku = text(value?.sku);
-    const version = finiteNumber(value?.version);
-    if (sku === undefined || version === undefined) {
-      malformed++;
-      continue;
-    }
-    bySku.set(sku, [...(bySku.get(sku) ?? []), { pair, sku, version }]);
-  }
-
+  const findings = new Findings<LostWritesAnomaly>();
+  const { bySku, finals, malformed } = readWrites(history);
   let acknowledged = 0;
   let unchecked = 0;
-  const lostBySku: Record<string, number> = {};
+  const lostBySku: Tally = {};
   const lost = (write: Acknowledged, evidence: Pair) => {
-    lostBySku[write.sku] = (lostBySku[write.sku] ?? 0) + 1;
-    findings.add('lost-write', [
-      write.pair.invoke,
-      write.pair.completion,
-      evidence.invoke,
-      evidence.completion,
-    ]);
+    increment(lostBySku, write.sku);
+    const { invoke, completion } = write.pair;
+    findings.add('lost-write', [invoke, completion, evidence.invoke, evidence.completion]);
   };
   for (const [sku, writes] of bySku) {
     acknowledged += writes.length;
@@ -78,9 +66,7 @@ export function checkLostWrites(history: History): CheckerResult {
       continue;
     }
     const byVersion = new Map<number, Acknowledged[]>();
-    for (const write of writes) {
-      byVersion.set(write.version, [...(byVersion.get(write.version) ?? []), write]);
-    }
+    for (const write of writes) append(byVersion, write.version, write);
     for (const [version, same] of byVersion) {
       if (version > final.version) {
         for (const write of same) lost(write, final.pair);
@@ -103,4 +89,26 @@ export function checkLostWrites(history: History): CheckerResult {
     'lost-by-sku': lostBySku,
     'skus-unchecked': unchecked,
   });
+}
+
+/** The ok writes by sku, and each sku's strong final read. */
+function readWrites(history: History) {
+  const bySku = new Map<string, Acknowledged[]>();
+  const finals = new Map<string, Final>();
+  let malformed = 0;
+  for (const pair of pairs(history)) {
+    const final = isStrongFinalRead(pair);
+    if (outcome(pair) !== 'ok' || (!final && pair.invoke.f !== OPERATIONS.write)) continue;
+    const value = fields<CatalogWriteOk | FinalReadOk>(pair.completion?.value);
+    const sku = text(value?.sku);
+    const version = finiteNumber(value?.version);
+    if (sku === undefined || version === undefined) {
+      if (!final) malformed++;
+    } else if (final) {
+      finals.set(sku, { pair, version });
+    } else {
+      append(bySku, sku, { pair, sku, version });
+    }
+  }
+  return { bySku, finals, malformed };
 }

@@ -1,6 +1,16 @@
 import { type CheckerResult, Findings, type Validity } from '../checker-result';
 import { type History, type Op, outcome, type Pair, pairs } from '../history';
-import { finiteNumber, groupByKey, record } from '../operations';
+import {
+  fields,
+  type FinalPaymentsOk,
+  finiteNumber,
+  groupByKey,
+  OPERATIONS,
+  record,
+} from '../operations';
+
+/** The anomalies the payments checker knows. */
+export type PaymentsAnomaly = 'lost-payment' | 'double-charge' | 'failed-but-charged';
 
 /**
  * The payments checker, against the last ok `final-payments` (payment rows per idempotency key,
@@ -18,26 +28,8 @@ import { finiteNumber, groupByKey, record } from '../operations';
  * nothing invalid was found).
  */
 export function checkPayments(history: History): CheckerResult {
-  const findings = new Findings();
-  const attempts = { ok: 0, fail: 0, info: 0 };
-  const byKey = new Map<string, Pair[]>();
-  let malformed = 0;
-  let final: Pair | undefined;
-  let byKeyFinal: Record<string, unknown> | undefined;
-
-  for (const pair of pairs(history)) {
-    if (pair.invoke.f === 'final-payments') {
-      const found = record(record(pair.completion?.value)?.byKey);
-      if (pair.completion?.type === 'ok' && found) {
-        final = pair;
-        byKeyFinal = found;
-      }
-      continue;
-    }
-    if (pair.invoke.f !== 'pay') continue;
-    if (!groupByKey(pair, attempts, byKey)) malformed++;
-  }
-
+  const findings = new Findings<PaymentsAnomaly>();
+  const { attempts, byKey, malformed, final } = readPayments(history);
   const resolved = {
     acknowledged: 0,
     'indeterminate-present': 0,
@@ -45,31 +37,25 @@ export function checkPayments(history: History): CheckerResult {
     'failed-absent': 0,
     unchecked: 0,
   };
-  const finalOps: Op[] = final ? [final.invoke, final.completion!] : [];
-  if (byKeyFinal) {
-    for (const [key, list] of byKey) {
-      const rows = finiteNumber(byKeyFinal[key]);
-      if (rows === undefined) {
-        resolved.unchecked++;
-        continue;
-      }
-      const all = list.flatMap((p) => (p.completion ? [p.invoke, p.completion] : [p.invoke]));
-      const oks = list.filter((p) => outcome(p) === 'ok');
-      const indeterminate = list.some((p) => outcome(p) === 'info');
-      if (rows > 1) findings.add('double-charge', [...all, ...finalOps]);
-      if (oks.length > 0) {
-        resolved.acknowledged++;
-        if (rows < 1) {
-          findings.add('lost-payment', [oks[0]!.invoke, oks[0]!.completion, ...finalOps]);
-        }
-      } else if (indeterminate) {
-        if (rows >= 1) resolved['indeterminate-present']++;
-        else resolved['indeterminate-absent']++;
-      } else if (rows >= 1) {
-        findings.add('failed-but-charged', [...all, ...finalOps]);
-      } else {
-        resolved['failed-absent']++;
-      }
+  const finalOps: Op[] = final ? [final.pair.invoke, final.pair.completion!] : [];
+  for (const [key, list] of final ? byKey : []) {
+    const rows = finiteNumber(final!.byKey[key]);
+    if (rows === undefined) {
+      resolved.unchecked++;
+      continue;
+    }
+    const all = list.flatMap((p) => (p.completion ? [p.invoke, p.completion] : [p.invoke]));
+    const oks = list.filter((p) => outcome(p) === 'ok');
+    if (rows > 1) findings.add('double-charge', [...all, ...finalOps]);
+    if (oks.length > 0) {
+      resolved.acknowledged++;
+      if (rows < 1) findings.add('lost-payment', [oks[0]!.invoke, oks[0]!.completion, ...finalOps]);
+    } else if (list.some((p) => outcome(p) === 'info')) {
+      resolved[rows >= 1 ? 'indeterminate-present' : 'indeterminate-absent']++;
+    } else if (rows >= 1) {
+      findings.add('failed-but-charged', [...all, ...finalOps]);
+    } else {
+      resolved['failed-absent']++;
     }
   }
 
@@ -91,4 +77,21 @@ export function checkPayments(history: History): CheckerResult {
     'keys-failed-absent': resolved['failed-absent'],
     'keys-unchecked': final ? resolved.unchecked : byKey.size,
   });
+}
+
+/** The `pay` attempts by idempotency key, and the last ok final-payments. */
+function readPayments(history: History) {
+  const attempts = { ok: 0, fail: 0, info: 0 };
+  const byKey = new Map<string, Pair[]>();
+  let malformed = 0;
+  let final: { pair: Pair; byKey: Record<string, unknown> } | undefined;
+  for (const pair of pairs(history)) {
+    if (pair.invoke.f === OPERATIONS.finalPayments) {
+      const found = record(fields<FinalPaymentsOk>(pair.completion?.value)?.byKey);
+      if (pair.completion?.type === 'ok' && found) final = { pair, byKey: found };
+    } else if (pair.invoke.f === OPERATIONS.pay && !groupByKey(pair, attempts, byKey)) {
+      malformed++;
+    }
+  }
+  return { attempts, byKey, malformed, final };
 }

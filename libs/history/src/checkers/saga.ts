@@ -1,8 +1,32 @@
-import { type CheckerResult, Findings, type StatValue, type Validity } from '../checker-result';
+import type { CheckerResult, StatValue } from '../checker-result';
+import { type Check, compose, increment, type Tally } from '../compose';
 import { type History, type Op, outcome, type Pair, pairs } from '../history';
-import { finiteNumber, groupByKey, type Json, type OrderItem, record, text } from '../operations';
+import {
+  type FinalOrder,
+  type FinalOrderEffectsOk,
+  type FinalOrdersOk,
+  fields,
+  finiteNumber,
+  groupByKey,
+  OPERATIONS,
+  type OrderItem,
+  type OrderOk,
+  type OrderRequest,
+  record,
+  text,
+} from '../operations';
 
-/** An order as the final read showed it (null: the service said 404). */
+/** The anomalies the saga checker knows. */
+export type SagaAnomaly =
+  | 'not-terminal'
+  | 'stock-mismatch'
+  | 'money-mismatch'
+  | 'double-charge'
+  | 'cancelled-but-charged'
+  | 'lost-order'
+  | 'duplicate-order';
+
+/** An order as the final read showed it. */
 interface Final {
   state: string;
   reason?: string;
@@ -14,18 +38,48 @@ interface Final {
 /** An order the service accepted: an ok `order` answered its id. */
 interface Accepted {
   orderId: string;
-  /** Every attempt under its key, and the first ok that named this id. */
-  attempts: Pair[];
+  /** The first ok that named this id. */
   ok: Pair;
-  request: { items?: OrderItem[]; accountId?: string };
+  /** The first attempt under its key: its request is the order's. */
+  request: Pair;
+  /** The final read's answer: the order, null (404), or undefined when unread or malformed. */
+  final?: Final | null;
+}
+
+/** The attempts under one Idempotency-Key and the orders their ok answers named. */
+interface Key {
+  attempts: Pair[];
+  ids: Map<string, Pair>;
+}
+
+/** What a saga moves in the other services: stock per sku, money per account. */
+type Effect = 'stock' | 'money';
+
+/** The orders' history as the saga checks read it. */
+interface Orders {
+  finalOrders?: Pair;
+  effects?: Pair;
+  attempts: Record<'ok' | 'fail' | 'info', number>;
+  malformed: number;
+  keys: Key[];
+  resolved: { failed: number; 'indeterminate-resolved': number; unresolved: number };
+  accepted: Map<string, Accepted>;
+  /** Accepted orders the final read did not show (or showed malformed). */
+  unread: number;
+  /** The skus and accounts an order of unknown outcome may have touched: bounded below only. */
+  unbounded: Record<Effect, Set<string>>;
+  /** Per order read at the end, its payment rows (from final-order-effects). */
+  charges: Record<string, unknown>;
+  /** Per sku, the stock taken; per account, the money taken (initial − final). */
+  taken: Record<Effect, Map<string, number>>;
 }
 
 function itemsOf(value: unknown): OrderItem[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const items: OrderItem[] = [];
   for (const v of value) {
-    const sku = text(record(v)?.sku);
-    const qty = finiteNumber(record(v)?.qty);
+    const sku = text(fields<OrderItem>(v)?.sku);
+    const qty = finiteNumber(fields<OrderItem>(v)?.qty);
     if (sku === undefined || qty === undefined) return undefined;
     items.push({ sku, qty });
   }
@@ -35,7 +89,7 @@ function itemsOf(value: unknown): OrderItem[] | undefined {
 /** A final-orders entry: the order, null (404), or undefined when malformed. */
 function finalOrder(value: unknown): Final | null | undefined {
   if (value === null) return null;
-  const o = record(value);
+  const o = fields<FinalOrder>(value);
   const state = text(o?.state);
   const items = itemsOf(o?.items);
   const amount = finiteNumber(o?.amount);
@@ -47,24 +101,8 @@ function finalOrder(value: unknown): Final | null | undefined {
   return { state, ...(reason !== undefined ? { reason } : {}), items, amount, accountId };
 }
 
-/** `{initial, final}` pairs by name; entries of another shape are counted as malformed. */
-function movements(value: unknown, malformed: { count: number }): Map<string, number> {
-  const taken = new Map<string, number>();
-  for (const [name, v] of Object.entries(record(value) ?? {})) {
-    const initial = finiteNumber(record(v)?.initial);
-    const final = finiteNumber(record(v)?.final);
-    if (initial === undefined || final === undefined) malformed.count++;
-    else taken.set(name, initial - final);
-  }
-  return taken;
-}
-
-const ops = (list: readonly Pair[]): Op[] =>
-  list.flatMap((p) => (p.completion ? [p.invoke, p.completion] : [p.invoke]));
-
-function add(totals: Map<string, number>, name: string, amount: number): void {
-  totals.set(name, (totals.get(name) ?? 0) + amount);
-}
+const ops = (list: readonly (Pair | undefined)[]): Op[] =>
+  list.flatMap((p) => (!p ? [] : p.completion ? [p.invoke, p.completion] : [p.invoke]));
 
 /**
  * The saga checker for orders, against the last ok `final-orders` (every accepted order read
@@ -92,213 +130,243 @@ function add(totals: Map<string, number>, name: string, amount: number): void {
  * a charge, a sku or an account is missing from them (and nothing invalid was found).
  */
 export function checkSaga(history: History): CheckerResult {
-  const findings = new Findings();
-  const attempts = { ok: 0, fail: 0, info: 0 };
-  const byKey = new Map<string, Pair[]>();
-  let malformed = 0;
-  let finalOrders: Pair | undefined;
-  let effects: Pair | undefined;
+  return compose<Orders, SagaAnomaly>('saga', {
+    operations,
+    'one order per key': oneOrderPerKey,
+    'orders ended': ordersEnded,
+    'charged once': chargedOnce,
+    'effects match': effectsMatch,
+  })(readOrders(history));
+}
 
+function readOrders(history: History): Orders {
+  const byKey = new Map<string, Pair[]>();
+  const orders: Orders = {
+    attempts: { ok: 0, fail: 0, info: 0 },
+    malformed: 0,
+    keys: [],
+    resolved: { failed: 0, 'indeterminate-resolved': 0, unresolved: 0 },
+    accepted: new Map(),
+    unread: 0,
+    unbounded: { stock: new Set(), money: new Set() },
+    charges: {},
+    taken: { stock: new Map(), money: new Map() },
+  };
   for (const pair of pairs(history)) {
     const { invoke, completion } = pair;
-    if (invoke.f === 'final-orders' || invoke.f === 'final-order-effects') {
+    if (invoke.f === OPERATIONS.finalOrders || invoke.f === OPERATIONS.finalOrderEffects) {
       if (completion?.type !== 'ok' || !record(completion.value)) continue;
-      if (invoke.f === 'final-orders') {
-        if (record(record(completion.value)?.orders)) finalOrders = pair;
-      } else {
-        effects = pair;
-      }
-      continue;
-    }
-    if (invoke.f !== 'order') continue;
-    if (!groupByKey(pair, attempts, byKey)) malformed++;
-  }
-
-  // Keys → accepted orders.
-  const accepted = new Map<string, Accepted>();
-  const keys = { failed: 0, 'indeterminate-resolved': 0, unresolved: 0 };
-  /** Skus and accounts an order of unknown outcome may have touched: bounded below only. */
-  const unbounded = { skus: new Set<string>(), accounts: new Set<string>() };
-  const mayHaveTouched = (items: OrderItem[] | undefined, accountId: string | undefined) => {
-    for (const item of items ?? []) unbounded.skus.add(item.sku);
-    if (accountId !== undefined) unbounded.accounts.add(accountId);
-  };
-  for (const list of byKey.values()) {
-    const request = record(list[0]!.invoke.value) as Json;
-    const items = itemsOf(request.items);
-    const accountId = text(request.accountId);
-    const ids = new Map<string, Pair>();
-    for (const pair of list) {
-      if (pair.completion?.type !== 'ok') continue;
-      const orderId = text(record(pair.completion.value)?.orderId);
-      if (orderId === undefined) malformed++;
-      else if (!ids.has(orderId)) ids.set(orderId, pair);
-    }
-    const indeterminate = list.some((p) => outcome(p) === 'info');
-    if (ids.size === 0) {
-      if (indeterminate) {
-        keys.unresolved++;
-        mayHaveTouched(items, accountId);
-      } else {
-        keys.failed++;
-      }
-      continue;
-    }
-    if (indeterminate) keys['indeterminate-resolved']++;
-    if (ids.size > 1) findings.add('duplicate-order', ops(list));
-    for (const [orderId, ok] of ids) {
-      accepted.set(orderId, { orderId, attempts: list, ok, request: { items, accountId } });
+      if (invoke.f === OPERATIONS.finalOrderEffects) orders.effects = pair;
+      else if (record(fields<FinalOrdersOk>(completion.value)?.orders)) orders.finalOrders = pair;
+    } else if (invoke.f === OPERATIONS.order && !groupByKey(pair, orders.attempts, byKey)) {
+      orders.malformed++;
     }
   }
-
-  // Accepted orders → their final state, and what they should have taken.
-  const finalOps: Op[] = finalOrders ? [finalOrders.invoke, finalOrders.completion!] : [];
-  const effectOps: Op[] = effects ? [effects.invoke, effects.completion!] : [];
-  const orders = record(record(finalOrders?.completion?.value)?.orders) ?? {};
-  const states: Record<string, number> = {};
-  const cancelReasons: Record<string, number> = {};
-  const finals = new Map<string, Final>();
-  /** What confirmed orders took, and what orders still in flight may have taken. */
-  const expected = {
-    stock: new Map<string, number>(),
-    money: new Map<string, number>(),
-    stockSlack: new Map<string, number>(),
-    moneySlack: new Map<string, number>(),
-  };
-  let ordersUnchecked = 0;
-  for (const order of accepted.values()) {
-    const answer = [order.ok.invoke, order.ok.completion];
-    if (!finalOrders || !Object.hasOwn(orders, order.orderId)) {
-      ordersUnchecked++;
-      mayHaveTouched(order.request.items, order.request.accountId);
-      continue;
-    }
-    const final = finalOrder(orders[order.orderId]);
-    if (final === undefined) {
-      malformed++;
-      ordersUnchecked++;
-      mayHaveTouched(order.request.items, order.request.accountId);
-      continue;
-    }
-    if (final === null) {
-      findings.add('lost-order', [...answer, ...finalOps]);
-      mayHaveTouched(order.request.items, order.request.accountId);
-      continue;
-    }
-    finals.set(order.orderId, final);
-    states[final.state] = (states[final.state] ?? 0) + 1;
-    if (final.state === 'confirmed') {
-      for (const item of final.items) add(expected.stock, item.sku, item.qty);
-      add(expected.money, final.accountId, final.amount);
-    } else if (final.state === 'cancelled') {
-      const reason = final.reason ?? 'none';
-      cancelReasons[reason] = (cancelReasons[reason] ?? 0) + 1;
-    } else {
-      findings.add('not-terminal', [...answer, ...finalOps]);
-      for (const item of final.items) add(expected.stockSlack, item.sku, item.qty);
-      add(expected.moneySlack, final.accountId, final.amount);
-    }
-  }
-
-  // Effects: charges per order, stock per sku, money per account.
-  let chargesUnchecked = 0;
-  let charged = 0;
-  const unchecked = { skus: 0, accounts: 0 };
-  const stockBySku: Record<string, StatValue> = {};
-  const moneyByAccount: Record<string, StatValue> = {};
-  if (effects) {
-    const value = record(effects.completion!.value)!;
-    const charges = record(value.charges) ?? {};
-    for (const [orderId, final] of finals) {
-      const rows = finiteNumber(charges[orderId]);
-      if (rows === undefined) {
-        chargesUnchecked++;
-        continue;
-      }
-      if (rows >= 1) charged++;
-      const order = accepted.get(orderId)!;
-      const evidence = [order.ok.invoke, order.ok.completion, ...finalOps, ...effectOps];
-      if (rows > 1) findings.add('double-charge', evidence);
-      if (final.state === 'cancelled' && rows >= 1) findings.add('cancelled-but-charged', evidence);
-    }
-
-    const bad = { count: 0 };
-    const judge = (
-      taken: Map<string, number>,
-      named: Iterable<string>,
-      confirmed: Map<string, number>,
-      slack: Map<string, number>,
-      open: Set<string>,
-      anomaly: string,
-      stats: Record<string, StatValue>,
-    ): number => {
-      for (const [name, amount] of taken) {
-        const low = confirmed.get(name) ?? 0;
-        const high = open.has(name) ? Infinity : low + (slack.get(name) ?? 0);
-        stats[name] = { taken: amount, confirmed: low };
-        if (amount < low || amount > high) findings.add(anomaly, [...finalOps, ...effectOps]);
-      }
-      // Touched by an order (even one cancelled: it must have given its stock back) but not read.
-      const touched = new Set([...named, ...open]);
-      return [...touched].filter((name) => !taken.has(name)).length;
-    };
-    unchecked.skus = judge(
-      movements(value.stock, bad),
-      [...finals.values()].flatMap((o) => o.items.map((i) => i.sku)),
-      expected.stock,
-      expected.stockSlack,
-      unbounded.skus,
-      'stock-mismatch',
-      stockBySku,
-    );
-    unchecked.accounts = judge(
-      movements(value.balances, bad),
-      [...finals.values()].map((o) => o.accountId),
-      expected.money,
-      expected.moneySlack,
-      unbounded.accounts,
-      'money-mismatch',
-      moneyByAccount,
-    );
-    malformed += bad.count;
-  }
-
-  let valid: Validity;
-  if (findings.invalidating) valid = false;
-  else if (!finalOrders || !effects) valid = 'unknown';
-  else if (
-    keys.unresolved > 0 ||
-    ordersUnchecked > 0 ||
-    chargesUnchecked > 0 ||
-    unchecked.skus > 0 ||
-    unchecked.accounts > 0
-  ) {
-    valid = 'unknown';
-  } else valid = true;
-
-  return findings.result('saga', valid, {
-    'final-orders': finalOrders ? 'present' : 'missing',
-    'final-order-effects': effects ? 'present' : 'missing',
-    'attempts-ok': attempts.ok,
-    'attempts-fail': attempts.fail,
-    'attempts-info': attempts.info,
-    malformed,
-    keys: byKey.size,
-    'keys-failed': keys.failed,
-    'keys-indeterminate-resolved': keys['indeterminate-resolved'],
-    'keys-unresolved': keys.unresolved,
-    'orders-accepted': accepted.size,
-    'orders-unchecked': ordersUnchecked,
-    confirmed: states.confirmed ?? 0,
-    cancelled: states.cancelled ?? 0,
-    'not-terminal': findings.count('not-terminal'),
-    'final-states': states,
-    'cancel-reasons': cancelReasons,
-    'orders-charged': charged,
-    'charges-unchecked': effects ? chargesUnchecked : finals.size,
-    'stock-by-sku': stockBySku,
-    'money-by-account': moneyByAccount,
-    'skus-unchecked': unchecked.skus,
-    'accounts-unchecked': unchecked.accounts,
-  });
+  for (const attempts of byKey.values()) acceptOrders(orders, attempts);
+  readFinalOrders(orders);
+  readEffects(orders);
+  return orders;
 }
+
+/** Files the orders one key's attempts were answered with, or how the key stayed without one. */
+function acceptOrders(orders: Orders, attempts: Pair[]): void {
+  const ids = new Map<string, Pair>();
+  for (const pair of attempts) {
+    if (pair.completion?.type !== 'ok') continue;
+    const orderId = text(fields<OrderOk>(pair.completion.value)?.orderId);
+    if (orderId === undefined) orders.malformed++;
+    else if (!ids.has(orderId)) ids.set(orderId, pair);
+  }
+  orders.keys.push({ attempts, ids });
+  const indeterminate = attempts.some((p) => outcome(p) === 'info');
+  if (ids.size === 0) {
+    if (!indeterminate) orders.resolved.failed++;
+    else {
+      orders.resolved.unresolved++;
+      mayHaveTouched(orders, attempts[0]!);
+    }
+    return;
+  }
+  if (indeterminate) orders.resolved['indeterminate-resolved']++;
+  for (const [orderId, ok] of ids) {
+    orders.accepted.set(orderId, { orderId, ok, request: attempts[0]! });
+  }
+}
+
+/** An order of unknown outcome may have taken its skus' stock and its account's money. */
+function mayHaveTouched(orders: Orders, attempt: Pair): void {
+  const request = fields<OrderRequest>(attempt.invoke.value);
+  for (const item of itemsOf(request?.items) ?? []) orders.unbounded.stock.add(item.sku);
+  const accountId = text(request?.accountId);
+  if (accountId !== undefined) orders.unbounded.money.add(accountId);
+}
+
+/** Each accepted order's final state; an order unread or gone may have touched anything. */
+function readFinalOrders(orders: Orders): void {
+  const read = record(fields<FinalOrdersOk>(orders.finalOrders?.completion?.value)?.orders) ?? {};
+  for (const order of orders.accepted.values()) {
+    const present = orders.finalOrders !== undefined && Object.hasOwn(read, order.orderId);
+    order.final = present ? finalOrder(read[order.orderId]) : undefined;
+    if (present && order.final === undefined) orders.malformed++;
+    if (order.final === undefined) orders.unread++;
+    if (!order.final) mayHaveTouched(orders, order.request);
+  }
+}
+
+/** What final-order-effects read: charges, stock, balances (odd entries count as malformed). */
+function readEffects(orders: Orders): void {
+  const value = fields<FinalOrderEffectsOk>(orders.effects?.completion?.value);
+  if (!value) return;
+  orders.charges = record(value.charges) ?? {};
+  const movements = (moved: unknown): Map<string, number> => {
+    const taken = new Map<string, number>();
+    for (const [name, v] of Object.entries(record(moved) ?? {})) {
+      const initial = finiteNumber(record(v)?.initial);
+      const final = finiteNumber(record(v)?.final);
+      if (initial === undefined || final === undefined) orders.malformed++;
+      else taken.set(name, initial - final);
+    }
+    return taken;
+  };
+  orders.taken = { stock: movements(value.stock), money: movements(value.balances) };
+}
+
+/** The orders read at the end, in acceptance order. */
+const finals = (orders: Orders): [Accepted, Final][] =>
+  [...orders.accepted.values()].flatMap((o) => (o.final ? [[o, o.final]] : []));
+
+/** What the history holds; 'unknown' without both final reads, or with an order unaccounted. */
+const operations: Check<Orders> = (orders) => ({
+  valid:
+    !orders.finalOrders || !orders.effects || orders.resolved.unresolved > 0 || orders.unread > 0
+      ? 'unknown'
+      : undefined,
+  stats: {
+    'final-orders': orders.finalOrders ? 'present' : 'missing',
+    'final-order-effects': orders.effects ? 'present' : 'missing',
+    'attempts-ok': orders.attempts.ok,
+    'attempts-fail': orders.attempts.fail,
+    'attempts-info': orders.attempts.info,
+    malformed: orders.malformed,
+    keys: orders.keys.length,
+    'keys-failed': orders.resolved.failed,
+    'keys-indeterminate-resolved': orders.resolved['indeterminate-resolved'],
+    'keys-unresolved': orders.resolved.unresolved,
+    'orders-accepted': orders.accepted.size,
+    'orders-unchecked': orders.unread,
+  },
+});
+
+/** Attempts under one Idempotency-Key are answered with one order. */
+const oneOrderPerKey: Check<Orders, SagaAnomaly> = (orders, findings) => {
+  for (const key of orders.keys) {
+    if (key.ids.size > 1) findings.add('duplicate-order', ops(key.attempts));
+  }
+  return {};
+};
+
+/** Every accepted order is still known at the end, and confirmed or cancelled. */
+const ordersEnded: Check<Orders, SagaAnomaly> = (orders, findings) => {
+  const finalOps = ops([orders.finalOrders]);
+  const states: Tally = {};
+  const cancelReasons: Tally = {};
+  for (const order of orders.accepted.values()) {
+    const answer = [order.ok.invoke, order.ok.completion, ...finalOps];
+    if (order.final === null) findings.add('lost-order', answer);
+    if (!order.final) continue;
+    const { state, reason } = order.final;
+    increment(states, state);
+    if (state === 'cancelled') increment(cancelReasons, reason ?? 'none');
+    else if (state !== 'confirmed') findings.add('not-terminal', answer);
+  }
+  return {
+    stats: {
+      confirmed: states.confirmed ?? 0,
+      cancelled: states.cancelled ?? 0,
+      'not-terminal': findings.count('not-terminal'),
+      'final-states': states,
+      'cancel-reasons': cancelReasons,
+    },
+  };
+};
+
+/** An order is charged at most once, and a cancelled order not at all (no refund step). */
+const chargedOnce: Check<Orders, SagaAnomaly> = (orders, findings) => {
+  const read = finals(orders);
+  if (!orders.effects) return { stats: { 'orders-charged': 0, 'charges-unchecked': read.length } };
+  const finalOps = ops([orders.finalOrders, orders.effects]);
+  let charged = 0;
+  let unchecked = 0;
+  for (const [order, final] of read) {
+    const rows = finiteNumber(orders.charges[order.orderId]);
+    if (rows === undefined) {
+      unchecked++;
+      continue;
+    }
+    if (rows >= 1) charged++;
+    const evidence = [order.ok.invoke, order.ok.completion, ...finalOps];
+    if (rows > 1) findings.add('double-charge', evidence);
+    if (final.state === 'cancelled' && rows >= 1) findings.add('cancelled-but-charged', evidence);
+  }
+  return {
+    valid: unchecked > 0 ? 'unknown' : undefined,
+    stats: { 'orders-charged': charged, 'charges-unchecked': unchecked },
+  };
+};
+
+/** How an effect is judged: what an order takes of it, by name (sku, account). */
+const EFFECTS: Record<
+  Effect,
+  { anomaly: SagaAnomaly; takes: (order: Final) => [string, number][]; stats: [string, string] }
+> = {
+  stock: {
+    anomaly: 'stock-mismatch',
+    takes: (order) => order.items.map((i) => [i.sku, i.qty]),
+    stats: ['stock-by-sku', 'skus-unchecked'],
+  },
+  money: {
+    anomaly: 'money-mismatch',
+    takes: (order) => [[order.accountId, order.amount]],
+    stats: ['money-by-account', 'accounts-unchecked'],
+  },
+};
+
+/**
+ * Per sku and per account, what moved is what the confirmed orders took (a cancelled order gave
+ * back what it reserved), plus anything of what orders still in flight took; orders of unknown
+ * outcome bound it below only. 'unknown' when a sku or account an order touched was not read.
+ */
+const effectsMatch: Check<Orders, SagaAnomaly> = (orders, findings) => {
+  const stats: Record<string, StatValue> = {};
+  const unchecked: Record<string, number> = {};
+  const evidence = ops([orders.finalOrders, orders.effects]);
+  for (const [effect, { anomaly, takes, stats: keys }] of Object.entries(EFFECTS)) {
+    const [byNameKey, uncheckedKey] = keys;
+    const byName: Record<string, StatValue> = {};
+    stats[byNameKey] = byName;
+    unchecked[uncheckedKey] = 0;
+    if (!orders.effects) continue;
+    const unbounded = orders.unbounded[effect as Effect];
+    const confirmed = new Map<string, number>();
+    const slack = new Map<string, number>();
+    const named = new Set(unbounded);
+    for (const [, final] of finals(orders)) {
+      const expected =
+        final.state === 'confirmed' ? confirmed : final.state === 'cancelled' ? undefined : slack;
+      for (const [name, amount] of takes(final)) {
+        named.add(name);
+        if (expected) expected.set(name, (expected.get(name) ?? 0) + amount);
+      }
+    }
+    const taken = orders.taken[effect as Effect];
+    for (const [name, amount] of taken) {
+      const low = confirmed.get(name) ?? 0;
+      const high = unbounded.has(name) ? Infinity : low + (slack.get(name) ?? 0);
+      byName[name] = { taken: amount, confirmed: low };
+      if (amount < low || amount > high) findings.add(anomaly, evidence);
+    }
+    unchecked[uncheckedKey] = [...named].filter((name) => !taken.has(name)).length;
+  }
+  const unread = Object.values(unchecked).some((n) => n > 0);
+  return { valid: unread ? 'unknown' : undefined, stats: { ...stats, ...unchecked } };
+};

@@ -1,6 +1,18 @@
-import { type CheckerResult, Findings, type StatValue, type Validity } from '../checker-result';
+import type { CheckerResult, StatValue } from '../checker-result';
+import { type Check, compose, increment, type Tally } from '../compose';
 import { type History, type Op, type Pair, pairs } from '../history';
-import { finiteNumber, NANOS_PER_SECOND, record, seconds, text } from '../operations';
+import {
+  append,
+  type CatalogReadOk,
+  type CatalogReadRequest,
+  fields,
+  finiteNumber,
+  NANOS_PER_SECOND,
+  OPERATIONS,
+  seconds,
+  skuOf,
+  text,
+} from '../operations';
 
 export interface StalenessOptions {
   /** The longest the eventual reads may stay stale after the last heal; 10 s by default. */
@@ -8,6 +20,14 @@ export interface StalenessOptions {
   /** Told of every stale read with its age (live metrics record them as a histogram). */
   onStaleRead?: (ageSeconds: number, read: Op) => void;
 }
+
+/** The anomalies the staleness checker knows. */
+export type StalenessAnomaly =
+  | 'stale-read'
+  | 'stale-strong-read'
+  | 'monotonic-read-violation'
+  | 'not-converged'
+  | 'final-read-behind';
 
 /** An ok write: its version became current on the primary by its completion. */
 interface Written {
@@ -19,32 +39,25 @@ interface Written {
 interface Read {
   sku: string;
   version: number;
-  consistency: string;
+  strong: boolean;
   node: string;
   pair: Pair;
   completion: Op;
+  /** The first ok write newer than the version read that completed before the read was invoked. */
+  newer?: Written;
 }
 
-/** The sku an operation is about: the completion's, else the request's. */
-function skuOf(pair: Pair): string | undefined {
-  return text(record(pair.completion?.value)?.sku) ?? text(record(pair.invoke.value)?.sku);
-}
-
-/** The sku a catalog operation names and the version it saw; undefined when either is missing. */
-function observed(pair: Pair, completion: Op): { sku: string; version: number } | undefined {
-  const sku = skuOf(pair);
-  const version = finiteNumber(record(completion.value)?.version);
-  return sku === undefined || version === undefined ? undefined : { sku, version };
-}
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
-}
-
-function increment(counts: Record<string, number>, key: string): void {
-  counts[key] = (counts[key] ?? 0) + 1;
+/** The catalog's history as the staleness checks read it. */
+interface Catalog {
+  reads: Read[];
+  finalReads: Read[];
+  /** Per sku, its ok write of the highest version (the first such, in completion order). */
+  newest: Map<string, Written>;
+  /** The last ok heal. */
+  heal?: Pair;
+  writesOk: number;
+  unavailable: { reads: number; 'final-reads': number; writes: number };
+  malformed: number;
 }
 
 /**
@@ -62,120 +75,162 @@ function increment(counts: Record<string, number>, key: string): void {
  */
 export function checkStaleness(history: History, options: StalenessOptions = {}): CheckerResult {
   const limitSeconds = options.convergenceLimitSeconds ?? 10;
-  const findings = new Findings();
-  const writes = new Map<string, Written[]>();
-  const reads: Read[] = [];
-  const finalReads: Read[] = [];
-  const unavailable = { reads: 0, 'final-reads': 0, writes: 0 };
-  let malformed = 0;
-  let heal: Pair | undefined;
+  return compose<Catalog, StalenessAnomaly>('staleness', {
+    operations,
+    'stale reads': staleReads(options.onStaleRead),
+    'monotonic reads': monotonicReads,
+    convergence: convergence(limitSeconds),
+    'final state': finalState,
+  })(readCatalog(history));
+}
 
+function readCatalog(history: History): Catalog {
+  const writes = new Map<string, Written[]>();
+  const catalog: Catalog = {
+    reads: [],
+    finalReads: [],
+    newest: new Map(),
+    writesOk: 0,
+    unavailable: { reads: 0, 'final-reads': 0, writes: 0 },
+    malformed: 0,
+  };
   for (const pair of pairs(history)) {
     const { invoke, completion } = pair;
-    switch (invoke.f) {
-      case 'heal':
-        if (completion?.type === 'ok' && (!heal || completion.index > heal.completion!.index)) {
-          heal = pair;
-        }
-        break;
-      case 'write': {
-        if (completion?.type !== 'ok') {
-          unavailable.writes++;
-          break;
-        }
-        const seen = observed(pair, completion);
-        if (!seen) {
-          malformed++;
-          break;
-        }
-        const { sku, version } = seen;
-        const list = writes.get(sku) ?? [];
-        list.push({ version, pair, completion });
-        writes.set(sku, list);
-        break;
+    if (invoke.f === OPERATIONS.heal) {
+      const last = catalog.heal?.completion;
+      if (completion?.type === 'ok' && (!last || completion.index > last.index)) {
+        catalog.heal = pair;
       }
-      case 'read':
-      case 'final-read': {
-        const final = invoke.f === 'final-read';
-        if (completion?.type !== 'ok') {
-          unavailable[final ? 'final-reads' : 'reads']++;
-          break;
-        }
-        const seen = observed(pair, completion);
-        if (!seen) {
-          malformed++;
-          break;
-        }
-        const { sku, version } = seen;
-        const consistency = text(record(invoke.value)?.consistency) ?? 'eventual';
-        const node = completion.node ?? 'unknown';
-        (final ? finalReads : reads).push({ sku, version, consistency, node, pair, completion });
-        break;
-      }
+      continue;
+    }
+    const final = invoke.f === OPERATIONS.finalRead;
+    if (!final && invoke.f !== OPERATIONS.read && invoke.f !== OPERATIONS.write) continue;
+    const unavailable = invoke.f === OPERATIONS.write ? 'writes' : final ? 'final-reads' : 'reads';
+    if (completion?.type !== 'ok') {
+      catalog.unavailable[unavailable]++;
+      continue;
+    }
+    const sku = skuOf(pair);
+    const version = finiteNumber(fields<CatalogReadOk>(completion.value)?.version);
+    if (sku === undefined || version === undefined) {
+      catalog.malformed++;
+    } else if (invoke.f === OPERATIONS.write) {
+      append(writes, sku, { version, pair, completion });
+      catalog.writesOk++;
+    } else {
+      const consistency = text(fields<CatalogReadRequest>(invoke.value)?.consistency);
+      const node = completion.node ?? 'unknown';
+      const read = { sku, version, strong: consistency === 'strong', node, pair, completion };
+      (final ? catalog.finalReads : catalog.reads).push(read);
+    }
+  }
+  const timelines = new Map([...writes].map(([sku, list]) => [sku, new WriteTimeline(list)]));
+  for (const [sku, timeline] of timelines) catalog.newest.set(sku, timeline.newest());
+  for (const read of catalog.reads) {
+    read.newer = timelines.get(read.sku)?.newerThan(read.version, read.pair.invoke.index);
+  }
+  return catalog;
+}
+
+/**
+ * A sku's ok writes in completion order with the running maximum version, so that the newest
+ * version completed before an instant, and the first write above a version, are binary searches.
+ */
+class WriteTimeline {
+  private readonly written: Written[];
+  private readonly maxVersion: number[] = [];
+
+  constructor(written: Written[]) {
+    this.written = [...written].sort((a, b) => a.completion.index - b.completion.index);
+    for (const w of this.written) {
+      this.maxVersion.push(Math.max(this.maxVersion.at(-1) ?? -Infinity, w.version));
     }
   }
 
-  // Per sku, ok writes in completion order with the running maximum version, so that the newest
-  // version completed before an instant, and the first write above a version, are binary searches.
-  const bySku = new Map<string, { written: Written[]; maxVersion: number[] }>();
-  for (const [sku, list] of writes) {
-    list.sort((a, b) => a.completion.index - b.completion.index);
-    const maxVersion: number[] = [];
-    for (const w of list) maxVersion.push(Math.max(maxVersion.at(-1) ?? -Infinity, w.version));
-    bySku.set(sku, { written: list, maxVersion });
+  newest(): Written {
+    return this.written.reduce((a, b) => (b.version > a.version ? b : a));
   }
-  /** How many of the sku's ok writes completed before index `before`. */
-  const completedBefore = (written: Written[], before: number): number => {
+
+  /** The first write above `version` among those completed before index `before`. */
+  newerThan(version: number, before: number): Written | undefined {
+    const n = this.firstIndex((i) => this.written[i]!.completion.index >= before);
+    if (n === 0 || this.maxVersion[n - 1]! <= version) return undefined;
+    return this.written[this.firstIndex((i) => this.maxVersion[i]! > version)];
+  }
+
+  /** The first position where `past` holds (it holds from there on), or the length. */
+  private firstIndex(past: (i: number) => boolean): number {
     let lo = 0;
-    let hi = written.length;
+    let hi = this.written.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (written[mid]!.completion.index < before) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-
-  const ages: number[] = [];
-  const stale = { eventual: 0, strong: 0 };
-  const staleByNode: Record<string, number> = {};
-  const readsByNode: Record<string, number> = {};
-  const consistencies = { eventual: 0, strong: 0 };
-  const staleAfterHeal: Read[] = [];
-  let readsAfterHeal = 0;
-
-  for (const read of reads) {
-    increment(readsByNode, read.node);
-    const strong = read.consistency === 'strong';
-    consistencies[strong ? 'strong' : 'eventual']++;
-    const afterHeal = heal !== undefined && read.pair.invoke.index > heal.completion!.index;
-    if (afterHeal && !strong) readsAfterHeal++;
-    const sku = bySku.get(read.sku);
-    if (!sku) continue;
-    const n = completedBefore(sku.written, read.pair.invoke.index);
-    if (n === 0 || sku.maxVersion[n - 1]! <= read.version) continue;
-    // The first write newer than the version read: the first index where the running max exceeds it.
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sku.maxVersion[mid]! > read.version) hi = mid;
+      if (past(mid)) hi = mid;
       else lo = mid + 1;
     }
-    const newer = sku.written[lo]!;
-    ages.push(read.pair.invoke.time - newer.completion.time);
-    options.onStaleRead?.(seconds(ages.at(-1)!), read.completion);
-    increment(staleByNode, read.node);
-    stale[strong ? 'strong' : 'eventual']++;
-    const ops = [newer.pair.invoke, newer.completion, read.pair.invoke, read.completion];
-    if (strong) findings.add('stale-strong-read', ops);
-    else findings.add('stale-read', ops, false);
-    if (afterHeal && !strong) staleAfterHeal.push(read);
+    return lo;
   }
+}
 
-  // Monotonic reads, per process and sku, in the order the process read.
+/** What was read and written; 'unknown' when nothing was read. */
+const operations: Check<Catalog> = (catalog) => ({
+  valid: catalog.reads.length === 0 && catalog.finalReads.length === 0 ? 'unknown' : undefined,
+  stats: {
+    reads: catalog.reads.length,
+    'reads-eventual': catalog.reads.filter((r) => !r.strong).length,
+    'reads-strong': catalog.reads.filter((r) => r.strong).length,
+    'reads-unavailable': catalog.unavailable.reads,
+    'writes-ok': catalog.writesOk,
+    'writes-not-ok': catalog.unavailable.writes,
+    malformed: catalog.malformed,
+  },
+});
+
+/** Stale reads: eventual ones are reported, strong ones are invalid. */
+const staleReads =
+  (onStaleRead: StalenessOptions['onStaleRead']): Check<Catalog, StalenessAnomaly> =>
+  ({ reads }, findings) => {
+    const ages: number[] = [];
+    const stale = { eventual: 0, strong: 0 };
+    const staleByNode: Tally = {};
+    const readsByNode: Tally = {};
+    for (const read of reads) {
+      increment(readsByNode, read.node);
+      const newer = read.newer;
+      if (!newer) continue;
+      ages.push(read.pair.invoke.time - newer.completion.time);
+      onStaleRead?.(seconds(ages.at(-1)!), read.completion);
+      increment(staleByNode, read.node);
+      stale[read.strong ? 'strong' : 'eventual']++;
+      const ops = [newer.pair.invoke, newer.completion, read.pair.invoke, read.completion];
+      if (read.strong) findings.add('stale-strong-read', ops);
+      else findings.add('stale-read', ops, false);
+    }
+    ages.sort((a, b) => a - b);
+    const count = stale.eventual + stale.strong;
+    return {
+      stats: {
+        stale: count,
+        'stale-eventual': stale.eventual,
+        'stale-strong': stale.strong,
+        'stale-ratio': reads.length === 0 ? 0 : Math.round((count / reads.length) * 1e6) / 1e6,
+        'stale-age-max-seconds': seconds(ages.at(-1) ?? 0),
+        'stale-age-p99-seconds': seconds(percentile(ages, 0.99)),
+        'stale-by-node': staleByNode,
+        'reads-by-node': readsByNode,
+      },
+    };
+  };
+
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+/** Monotonic reads, per process and sku, in the order the process read: reported. */
+const monotonicReads: Check<Catalog, StalenessAnomaly> = ({ reads }, findings) => {
   const seen = new Map<string, Read>();
-  const violationsByProcess: Record<string, number> = {};
+  const violationsByProcess: Tally = {};
   for (const read of reads) {
     const key = JSON.stringify([read.pair.invoke.process, read.sku]);
     const before = seen.get(key);
@@ -186,85 +241,58 @@ export function checkStaleness(history: History, options: StalenessOptions = {})
     }
     if (!before || read.version > before.version) seen.set(key, read);
   }
+  return {
+    stats: {
+      'monotonic-read-violations': findings.count('monotonic-read-violation'),
+      'monotonic-read-violations-by-process': violationsByProcess,
+    },
+  };
+};
 
-  // Convergence after the last heal.
-  const convergence: Record<string, StatValue> = {};
-  if (!heal) {
-    convergence.convergence = 'not judged: no heal';
-  } else {
+/** The eventual reads after the last heal are fresh again within the limit. */
+const convergence =
+  (limitSeconds: number): Check<Catalog, StalenessAnomaly> =>
+  ({ reads, heal }, findings) => {
+    const stats: Record<string, StatValue> = { 'convergence-limit-seconds': limitSeconds };
+    if (!heal) return { stats: { ...stats, convergence: 'not judged: no heal' } };
+    const healed = heal.completion!;
+    const after = reads.filter((r) => !r.strong && r.pair.invoke.index > healed.index);
     let last: Read | undefined;
-    for (const read of staleAfterHeal) {
+    for (const read of after.filter((r) => r.newer)) {
       if (!last || read.completion.time > last.completion.time) last = read;
     }
-    const nanos = last ? Math.max(0, last.completion.time - heal.completion!.time) : 0;
+    const nanos = last ? Math.max(0, last.completion.time - healed.time) : 0;
     const converged = nanos <= limitSeconds * NANOS_PER_SECOND;
     if (!converged) {
-      findings.add('not-converged', [
-        heal.invoke,
-        heal.completion,
-        last!.pair.invoke,
-        last!.completion,
-      ]);
+      findings.add('not-converged', [heal.invoke, healed, last!.pair.invoke, last!.completion]);
     }
-    convergence.convergence =
-      readsAfterHeal === 0
+    stats.convergence =
+      after.length === 0
         ? 'not observed: no eventual read after heal'
         : converged
           ? 'converged'
           : 'not converged';
-    convergence['convergence-seconds'] = seconds(nanos);
-    convergence['eventual-reads-after-heal'] = readsAfterHeal;
-    convergence['stale-reads-after-heal'] = staleAfterHeal.length;
+    stats['convergence-seconds'] = seconds(nanos);
+    stats['eventual-reads-after-heal'] = after.length;
+    stats['stale-reads-after-heal'] = after.filter((r) => r.newer).length;
+    return { stats };
+  };
+
+/** Final reads: every node holds at least the newest ok write of each sku. */
+const finalState: Check<Catalog, StalenessAnomaly> = (catalog, findings) => {
+  const behindByNode: Tally = {};
+  for (const read of catalog.finalReads) {
+    const newest = catalog.newest.get(read.sku);
+    if (!newest || read.version >= newest.version) continue;
+    increment(behindByNode, read.node);
+    const ops = [newest.pair.invoke, newest.completion, read.pair.invoke, read.completion];
+    findings.add('final-read-behind', ops);
   }
-
-  // Final reads: every node must hold at least the newest ok write of each sku.
-  const finalBehindByNode: Record<string, number> = {};
-  for (const read of finalReads) {
-    const sku = bySku.get(read.sku);
-    if (!sku) continue;
-    const newest = sku.written.reduce((a, b) => (b.version > a.version ? b : a));
-    if (read.version < newest.version) {
-      increment(finalBehindByNode, read.node);
-      findings.add('final-read-behind', [
-        newest.pair.invoke,
-        newest.completion,
-        read.pair.invoke,
-        read.completion,
-      ]);
-    }
-  }
-
-  let valid: Validity;
-  if (findings.invalidating) valid = false;
-  else if (reads.length === 0 && finalReads.length === 0) valid = 'unknown';
-  else valid = true;
-
-  ages.sort((a, b) => a - b);
-  const staleCount = stale.eventual + stale.strong;
-  let writesOk = 0;
-  for (const list of writes.values()) writesOk += list.length;
-  return findings.result('staleness', valid, {
-    reads: reads.length,
-    'reads-eventual': consistencies.eventual,
-    'reads-strong': consistencies.strong,
-    'reads-unavailable': unavailable.reads,
-    'writes-ok': writesOk,
-    'writes-not-ok': unavailable.writes,
-    malformed,
-    stale: staleCount,
-    'stale-eventual': stale.eventual,
-    'stale-strong': stale.strong,
-    'stale-ratio': reads.length === 0 ? 0 : Math.round((staleCount / reads.length) * 1e6) / 1e6,
-    'stale-age-max-seconds': seconds(ages.at(-1) ?? 0),
-    'stale-age-p99-seconds': seconds(percentile(ages, 0.99)),
-    'stale-by-node': staleByNode,
-    'reads-by-node': readsByNode,
-    'monotonic-read-violations': findings.count('monotonic-read-violation'),
-    'monotonic-read-violations-by-process': violationsByProcess,
-    'convergence-limit-seconds': limitSeconds,
-    ...convergence,
-    'final-reads': finalReads.length,
-    'final-reads-unavailable': unavailable['final-reads'],
-    'final-reads-behind-by-node': finalBehindByNode,
-  });
-}
+  return {
+    stats: {
+      'final-reads': catalog.finalReads.length,
+      'final-reads-unavailable': catalog.unavailable['final-reads'],
+      'final-reads-behind-by-node': behindByNode,
+    },
+  };
+};
