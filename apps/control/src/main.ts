@@ -1,6 +1,6 @@
 import { runService } from '@faultline/service';
 import { ControlAppModule } from './control-app.module';
-import { DRILL_KINDS } from './drills/drill';
+import { DRILL_KINDS } from '@faultline/contracts';
 
 void runService(ControlAppModule, {
   title: 'faultline control',

@@ -1,31 +1,33 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { eventually, type ExpectedAnswer, httpJson, itAnswers, portOpen } from '@faultline/testing';
+import { describe, it } from 'node:test';
+import {
+  eventually,
+  type ExpectedAnswer,
+  httpJson,
+  itAnswers,
+  portOpen,
+  SupervisedTopology,
+} from '@faultline/testing';
 import {
   isAlive,
   parseRedisInfo,
   pgQuery,
   readState,
   redisCommand,
-  startTopology,
-  stopTopology,
-  type TopologyState,
-  TopologySupervisor,
   ToxiproxyClient,
 } from '@faultline/topology';
-import type { Drill } from '../src/drills/drill';
+import type { Drill } from '@faultline/contracts';
 
 describe('control: drills on the real topology', { timeout: 900_000 }, () => {
-  let topology: TopologyState;
-  let supervisor: TopologySupervisor;
-  const state = () => readState(topology.stateFile)!;
+  const running = new SupervisedTopology({ logSupervisor: true });
+  const state = () => readState(running.state.stateFile)!;
   const node = (name: string) => state().nodes.find((n) => n.name === name)!;
   const url = (name: string) => node(name).url!;
   const api = <T = unknown>(
     method: string,
     path: string,
     body?: unknown,
-    token: string | null = topology.adminToken,
+    token: string | null = running.state.adminToken,
   ) =>
     httpJson<T>(`${url('control')}${path}`, {
       method,
@@ -50,18 +52,6 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
     return line === undefined ? undefined : Number(line.split(' ').at(-1));
   };
   const toxiproxy = () => new ToxiproxyClient(url('toxiproxy'));
-
-  before(async () => {
-    topology = await startTopology();
-    supervisor = new TopologySupervisor(topology.stateFile, (event) =>
-      console.log(`# supervisor: ${JSON.stringify(event)}`),
-    ).start();
-  });
-
-  after(async () => {
-    supervisor?.stop();
-    if (topology) await stopTopology(readState(topology.stateFile) ?? topology);
-  });
 
   describe('the API refuses what it cannot do, saying why', () => {
     it('401 without a token or with a wrong one; health and metrics stay open', async () => {
@@ -96,6 +86,28 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
         post({ kind: 'meteor', target: 'pg-primary' }),
         400,
         /kind must be one of: partition, latency, kill, replication-delay, replication-mode, failover, clock-skew/,
+      ],
+      [
+        'a kind that is only an object property',
+        post({ kind: 'toString', target: 'pg-primary' }),
+        400,
+        /kind must be one of: partition, latency/,
+      ],
+      [
+        '__proto__ as the kind',
+        () =>
+          httpJson(`${url('control')}/drills`, {
+            rawBody: '{"kind":"__proto__","target":"pg-primary"}',
+            headers: { Authorization: `Bearer ${running.state.adminToken}` },
+          }),
+        400,
+        /kind must be one of: partition, latency/,
+      ],
+      [
+        'a field the contract does not have',
+        post({ kind: 'kill', target: 'kafka-0', force: true }),
+        400,
+        /property force should not exist/,
       ],
       [
         'unknown target',
@@ -192,7 +204,7 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
         () =>
           httpJson(`${url('control')}/drills`, {
             rawBody: '{"kind":',
-            headers: { Authorization: `Bearer ${topology.adminToken}` },
+            headers: { Authorization: `Bearer ${running.state.adminToken}` },
           }),
         400,
         /JSON/,

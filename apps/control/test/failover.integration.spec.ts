@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { eventually, httpJson } from '@faultline/testing';
+import { describe, it } from 'node:test';
+import { eventually, httpJson, SupervisedTopology } from '@faultline/testing';
 import {
   linkAddress,
   parseRedisInfo,
@@ -9,22 +9,17 @@ import {
   postgresRole,
   readState,
   redisCommand,
-  startTopology,
-  stopTopology,
-  type TopologyState,
-  TopologySupervisor,
   ToxiproxyClient,
 } from '@faultline/topology';
-import type { Drill } from '../src/drills/drill';
+import type { Drill } from '@faultline/contracts';
 
 /**
  * Failover on the real topology: control as PostgreSQL's operator, and as the hands of the
  * Redis Sentinels. The tests run in order on one topology; each leaves it converged.
  */
 describe('control: failover on the real topology', { timeout: 900_000 }, () => {
-  let topology: TopologyState;
-  let supervisor: TopologySupervisor;
-  const state = () => readState(topology.stateFile)!;
+  const running = new SupervisedTopology({ logSupervisor: true });
+  const state = () => readState(running.state.stateFile)!;
   const node = (name: string) => state().nodes.find((n) => n.name === name)!;
   const url = (name: string) => node(name).url!;
   const primaryOf = (kind: 'postgres' | 'redis') =>
@@ -33,7 +28,7 @@ describe('control: failover on the real topology', { timeout: 900_000 }, () => {
     httpJson<T>(`${url('control')}${path}`, {
       method,
       body,
-      headers: { Authorization: `Bearer ${topology.adminToken}` },
+      headers: { Authorization: `Bearer ${running.state.adminToken}` },
     });
   const drill = async (kind: string, target: string, ttlSeconds = 120) => {
     const res = await api<Drill>('POST', '/drills', { kind, target, params: {}, ttlSeconds });
@@ -105,18 +100,6 @@ describe('control: failover on the real topology', { timeout: 900_000 }, () => {
       },
     };
   };
-
-  before(async () => {
-    topology = await startTopology();
-    supervisor = new TopologySupervisor(topology.stateFile, (event) =>
-      console.log(`# supervisor: ${JSON.stringify(event)}`),
-    ).start();
-  });
-
-  after(async () => {
-    supervisor?.stop();
-    if (topology) await stopTopology(readState(topology.stateFile) ?? topology);
-  });
 
   describe('PostgreSQL (CP): control is the operator', () => {
     it('failover pg: a planned switchover loses no acknowledged payment, and the old primary rejoins as a standby', async () => {

@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { eventually, httpJson, OtlpReceiver } from '@faultline/testing';
-import {
-  pgQuery,
-  readState,
-  startTopology,
-  stopTopology,
-  type TopologyState,
-  TopologySupervisor,
-  ToxiproxyClient,
-} from '@faultline/topology';
+import { eventually, httpJson, OtlpReceiver, SupervisedTopology } from '@faultline/testing';
+import { pgQuery, readState, ToxiproxyClient } from '@faultline/topology';
 
 interface Order {
   orderId: string;
@@ -21,11 +13,9 @@ interface Order {
 }
 
 describe('orders: the checkout saga over Kafka', { timeout: 900_000 }, () => {
-  let topology: TopologyState;
-  let supervisor: TopologySupervisor;
   const receiver = new OtlpReceiver();
   const url = (node: string) =>
-    readState(topology.stateFile)!.nodes.find((n) => n.name === node)!.url!;
+    readState(running.state.stateFile)!.nodes.find((n) => n.name === node)!.url!;
   const json = <T>(u: string, init?: Parameters<typeof httpJson>[1]) => httpJson<T>(u, init);
 
   const product = async (sku: string, stock: number, priceCents = 100) => {
@@ -79,15 +69,10 @@ describe('orders: the checkout saga over Kafka', { timeout: 900_000 }, () => {
     const endpoint = await receiver.start();
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = endpoint;
     process.env.OTEL_EXPORTER_OTLP_PROTOCOL = 'http/json';
-    topology = await startTopology();
-    supervisor = new TopologySupervisor(topology.stateFile).start();
   });
-
-  after(async () => {
-    supervisor?.stop();
-    if (topology) await stopTopology(readState(topology.stateFile) ?? topology);
-    await receiver.stop();
-  });
+  after(() => receiver.stop());
+  // After the receiver's hook: the services start with its endpoint.
+  const running = new SupervisedTopology();
 
   it('happy path: stock reserved, account charged, order confirmed', async () => {
     await product('happy', 10, 250);
@@ -185,7 +170,7 @@ describe('orders: the checkout saga over Kafka', { timeout: 900_000 }, () => {
     };
     const drill = await json<{ id: string }>(`${url('control')}/drills`, {
       body: { kind: 'partition', target: 'kafka-0', ttlSeconds: 10 },
-      headers: { Authorization: `Bearer ${topology.adminToken}` },
+      headers: { Authorization: `Bearer ${running.state.adminToken}` },
     });
     assert.equal(drill.status, 201, JSON.stringify(drill.body));
     const orders: string[] = [];
@@ -214,10 +199,12 @@ describe('orders: the checkout saga over Kafka', { timeout: 900_000 }, () => {
     const orders = await Promise.all(
       Array.from({ length: 15 }, () => place([{ sku: 'crash', qty: 1 }], buyer)),
     );
-    const before = readState(topology.stateFile)!.nodes.find((n) => n.name === 'orders-0')!;
+    const before = readState(running.state.stateFile)!.nodes.find((n) => n.name === 'orders-0')!;
     process.kill(before.pid, 'SIGKILL');
     await eventually(async () => {
-      const restarted = readState(topology.stateFile)!.nodes.find((n) => n.name === 'orders-0')!;
+      const restarted = readState(running.state.stateFile)!.nodes.find(
+        (n) => n.name === 'orders-0',
+      )!;
       assert.notEqual(restarted.pid, before.pid);
       assert.equal((await fetch(`${restarted.url}/ready`)).status, 200);
     }, 60_000);
@@ -229,7 +216,7 @@ describe('orders: the checkout saga over Kafka', { timeout: 900_000 }, () => {
   });
 
   it('redelivered events change nothing', async () => {
-    const pg = readState(topology.stateFile)!.nodes.find((n) => n.name === 'pg-0')!;
+    const pg = readState(running.state.stateFile)!.nodes.find((n) => n.name === 'pg-0')!;
     const count = async (sql: string) => (await pgQuery<{ n: number }>(pg, sql, 'faultline'))[0]!.n;
     const events = 'SELECT count(*)::int AS n FROM orders.outbox';
     const processed = 'SELECT count(*)::int AS n FROM orders.processed_events';

@@ -1,71 +1,91 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
-import { httpJson } from '@faultline/testing';
-import {
-  type CatalogOrdering,
-  readState,
-  startTopology,
-  stopTopology,
-  type TopologyState,
-  TopologySupervisor,
-} from '@faultline/topology';
-
-interface CheckerResult {
-  checker: string;
-  valid: boolean | 'unknown';
-  anomalies: Record<string, number>;
-  stats: Record<string, unknown>;
-}
-
-interface Report {
-  id: string;
-  verdict: string;
-  results: CheckerResult[];
-  services: Record<string, { ok: number; info: number }>;
-  markdown: string;
-}
+import { describe, it } from 'node:test';
+import type { ReportView, RunView } from '@faultline/contracts';
+import { httpJson, SupervisedTopology } from '@faultline/testing';
+import type { CatalogOrdering } from '@faultline/topology';
 
 /**
  * A topology with the given settings, supervised as `faultline up` supervises it (a node a
  * drill or a failover took down comes back), and scenario runs through its control API.
  */
 class ScenarioBench {
-  topology!: TopologyState;
-  private supervisor?: TopologySupervisor;
+  private readonly running: SupervisedTopology;
 
   constructor(ordering: CatalogOrdering, redisMinReplicasToWrite = 0) {
-    before(async () => {
-      this.topology = await startTopology({ catalogOrdering: ordering, redisMinReplicasToWrite });
-      this.supervisor = new TopologySupervisor(this.topology.stateFile).start();
-    });
-    after(async () => {
-      this.supervisor?.stop();
-      if (this.topology) await stopTopology(readState(this.topology.stateFile) ?? this.topology);
+    this.running = new SupervisedTopology({ catalogOrdering: ordering, redisMinReplicasToWrite });
+  }
+
+  private get control() {
+    return {
+      url: this.running.url('control'),
+      headers: { Authorization: `Bearer ${this.running.state.adminToken}` },
+    };
+  }
+
+  start(scenario: string, durationSeconds: number, seed?: number) {
+    const { url, headers } = this.control;
+    return httpJson<RunView>(`${url}/runs`, {
+      body: { scenario, durationSeconds, ...(seed === undefined ? {} : { seed }) },
+      headers,
     });
   }
 
-  async run(scenario: string, durationSeconds: number): Promise<Report> {
-    const control = this.topology.nodes.find((n) => n.name === 'control')!.url!;
-    const headers = { Authorization: `Bearer ${this.topology.adminToken}` };
-    const started = await httpJson<{ id: string; phase: string }>(`${control}/runs`, {
-      body: { scenario, durationSeconds },
-      headers,
-    });
+  async run(scenario: string, durationSeconds: number): Promise<ReportView> {
+    const started = await this.start(scenario, durationSeconds);
     assert.equal(started.status, 202, JSON.stringify(started.body));
-    let run = started.body;
+    return this.follow(started.body);
+  }
+
+  async follow(started: RunView): Promise<ReportView> {
+    const { url, headers } = this.control;
+    let run = started;
     while (run.phase !== 'done' && run.phase !== 'failed') {
       await sleep(1_000);
-      run = (
-        await httpJson<typeof run & { error?: string }>(`${control}/runs/${run.id}`, { headers })
-      ).body;
+      run = (await httpJson<RunView>(`${url}/runs/${run.id}`, { headers })).body;
     }
     assert.equal(run.phase, 'done', JSON.stringify(run));
-    return (await httpJson<Report>(`${control}/reports/${run.id}`, { headers })).body;
+    return (await httpJson<ReportView>(`${url}/reports/${run.id}`, { headers })).body;
   }
 }
 
-const result = (report: Report, checker: string) =>
+/** Each client process's invocations, in its order: what a seed decides. */
+type HistoryShape = Map<string, string[]>;
+
+/**
+ * A history's invocations per client process, with what differs between runs of one seed made
+ * alike: the run's label (in keys and names) and the ids the services assigned (numbered in the
+ * order they first appear in the process's own sequence). A retry of an indeterminate operation
+ * repeats its invocation, and how many there are depends on the services' answers, so repeats
+ * count once.
+ */
+function historyShape(jsonl: string): HistoryShape {
+  const idsByProcess = new Map<string, Map<string, string>>();
+  const shape: HistoryShape = new Map();
+  const ops = jsonl
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { process: string; type: string; f: string; value: unknown })
+    .filter((op) => op.type === 'invoke' && op.process !== 'nemesis' && op.process !== 'final');
+  for (const op of ops) {
+    const ids = idsByProcess.get(op.process) ?? new Map<string, string>();
+    idsByProcess.set(op.process, ids);
+    const value = JSON.stringify(op.value)
+      .replace(/run-[0-9a-f]{8}/g, 'RUN')
+      .replace(/(?<!RUN-)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (id) => {
+        if (!ids.has(id)) ids.set(id, `#${ids.size}`);
+        return ids.get(id)!;
+      });
+    const seen = shape.get(op.process) ?? [];
+    const invocation = `${op.f} ${value}`;
+    if (seen.at(-1) !== invocation) seen.push(invocation);
+    shape.set(op.process, seen);
+  }
+  return shape;
+}
+
+const result = (report: ReportView, checker: string) =>
   report.results.find((r) => r.checker === checker)!;
 
 /** Acknowledged catalog writes the split brain lost, per run (the two topologies compared). */
@@ -73,6 +93,58 @@ const splitBrainLost: number[] = [];
 
 describe('scenarios under wall-clock ordering', { timeout: 900_000 }, () => {
   const bench = new ScenarioBench('wall');
+
+  it('baseline: with no drill every checker says valid; a second run meanwhile is 409, a bad one 400', async () => {
+    const started = await bench.start('baseline', 10);
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    const second = await bench.start('cp-vs-ap', 10);
+    assert.equal(second.status, 409, JSON.stringify(second.body));
+    assert.match(JSON.stringify(second.body), /still in progress/);
+    for (const [scenario, duration, message] of [
+      ['toString', 10, /scenario must be one of: baseline, cp-vs-ap/],
+      ['baseline', 7, /durationSeconds must be an integer from 8 to 3600/],
+    ] as const) {
+      const bad = await bench.start(scenario, duration);
+      assert.equal(bad.status, 400, JSON.stringify(bad.body));
+      assert.match(JSON.stringify(bad.body), message);
+    }
+    const report = await bench.follow(started.body);
+    assert.deepEqual(report.drills, []);
+    for (const r of report.results) assert.notEqual(r.valid, false, JSON.stringify(r));
+    assert.ok(report.services.payments.ok > 0 && report.services.catalog.ok > 0);
+  });
+
+  it('the same --seed replays the same operations per process; another seed does not', async () => {
+    const shapes = [];
+    for (const seed of [42, 42, 43]) {
+      const started = await bench.start('baseline', 8, seed);
+      assert.equal(started.status, 202, JSON.stringify(started.body));
+      assert.equal(started.body.seed, seed);
+      const report = await bench.follow(started.body);
+      assert.equal(report.seed, seed);
+      assert.match(report.markdown ?? '', new RegExp(`--seed ${seed}`));
+      shapes.push(historyShape(readFileSync(report.historyFile, 'utf8')));
+    }
+    const [first, again, other] = shapes as [HistoryShape, HistoryShape, HistoryShape];
+    assert.ok(first.size >= 10, `only ${first.size} processes`);
+    let compared = 0;
+    for (const [process, ops] of first) {
+      const replay = again.get(process) ?? [];
+      const common = Math.min(ops.length, replay.length);
+      // A reader's repeated reads of all balances are alike, and count once.
+      assert.ok(common >= 1, `${process}: ${ops.length} and ${replay.length} operations`);
+      assert.deepEqual(replay.slice(0, common), ops.slice(0, common), process);
+      compared += common;
+    }
+    console.log(`# ${compared} operations replayed identically`);
+    assert.ok(compared >= 100, `only ${compared} operations compared`);
+    const differs = [...first].some(([process, ops]) => {
+      const o = other.get(process) ?? [];
+      const common = Math.min(ops.length, o.length);
+      return JSON.stringify(o.slice(0, common)) !== JSON.stringify(ops.slice(0, common));
+    });
+    assert.ok(differs, 'seed 43 generated what seed 42 did');
+  });
 
   it('cp-vs-ap: CP held (no acknowledged payment lost) while AP served stale reads', async () => {
     const report = await bench.run('cp-vs-ap', 20);
@@ -84,7 +156,7 @@ describe('scenarios under wall-clock ordering', { timeout: 900_000 }, () => {
     const staleness = result(report, 'staleness');
     assert.equal(staleness.valid, true, JSON.stringify(staleness));
     assert.ok((staleness.stats['stale-by-node'] as Record<string, number>)['redis-1']! > 0);
-    assert.match(report.markdown, /^# cp-vs-ap: VALID/);
+    assert.match(report.markdown ?? '', /^# cp-vs-ap: VALID/);
   });
 
   it('kafka-outage: orders are accepted through the outage, and none is lost or doubled', async () => {
@@ -97,7 +169,7 @@ describe('scenarios under wall-clock ordering', { timeout: 900_000 }, () => {
     assert.ok(report.services.orders!.ok > 0, 'orders were accepted');
     for (const checker of ['bank', 'payments', 'staleness', 'lost-updates'])
       assert.equal(result(report, checker).valid, true, JSON.stringify(result(report, checker)));
-    assert.match(report.markdown, /^# kafka-outage: VALID/);
+    assert.match(report.markdown ?? '', /^# kafka-outage: VALID/);
   });
 
   it('clock-skew-lww: a clock 30 s ahead makes causally later writes lose', async () => {
@@ -122,8 +194,8 @@ describe('scenarios under wall-clock ordering', { timeout: 900_000 }, () => {
     const payments = result(report, 'payments');
     assert.equal(payments.valid, false, JSON.stringify(payments));
     assert.ok(payments.anomalies['lost-payment']! > 0, JSON.stringify(payments.anomalies));
-    assert.match(report.markdown, /^# pg-failover-async: INVALID/);
-    assert.match(report.markdown, /lost-payment × \d+/);
+    assert.match(report.markdown ?? '', /^# pg-failover-async: INVALID/);
+    assert.match(report.markdown ?? '', /lost-payment × \d+/);
   });
 
   it('redis-split-brain: the old primary acknowledges writes that vanish when it rejoins', async () => {
@@ -134,8 +206,8 @@ describe('scenarios under wall-clock ordering', { timeout: 900_000 }, () => {
     splitBrainLost.push(lost.anomalies['lost-write']!);
     // Run twice: the report compares the two side by side.
     const again = await bench.run('redis-split-brain', 20);
-    assert.match(again.markdown, /## Compared with the previous run/);
-    assert.match(again.markdown, /\| lost-writes \| lost-write \| \d+ \| \d+ \|/);
+    assert.match(again.markdown ?? '', /## Compared with the previous run/);
+    assert.match(again.markdown ?? '', /\| lost-writes \| lost-write \| \d+ \| \d+ \|/);
   });
 });
 
@@ -155,7 +227,7 @@ describe(
     it('redis-split-brain: a primary that needs a replica to write refuses sooner, and loses fewer writes', async () => {
       const report = await bench.run('redis-split-brain', 20);
       const lost = result(report, 'lost-writes');
-      assert.match(report.markdown, /REDIS_MIN_REPLICAS_TO_WRITE=1/);
+      assert.match(report.markdown ?? '', /REDIS_MIN_REPLICAS_TO_WRITE=1/);
       assert.ok(splitBrainLost.length > 0, 'the run without the setting came first');
       assert.ok(
         (lost.anomalies['lost-write'] ?? 0) < splitBrainLost[0]!,

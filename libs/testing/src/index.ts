@@ -3,3 +3,4 @@ export * from './http-client';
 export * from './otlp-receiver';
 export * from './answers';
 export * from './port-open';
+export * from './supervised-topology';

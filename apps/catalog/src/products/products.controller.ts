@@ -17,7 +17,7 @@ import {
   ReleaseResultDto,
   ReservationDto,
   ReserveDto,
-} from './product.dto';
+} from '@faultline/contracts/dto';
 import { ProductsService, type Served } from './products.service';
 import type { Consistency } from '../redis/redis-nodes';
 import { SkuPipe } from './sku.pipe';

@@ -10,7 +10,12 @@ import { CatalogEnvironment } from '../config/catalog-environment';
 import { WriteTimestamps } from '../ordering/write-timestamps';
 import { type Consistency, type RedisNode, RedisNodes } from '../redis/redis-nodes';
 import { CatalogMetrics } from './catalog-metrics';
-import type { ProductDto, PutProductDto, ReleaseResultDto, ReservationDto } from './product.dto';
+import type {
+  ProductDto,
+  PutProductDto,
+  ReleaseResultDto,
+  ReservationDto,
+} from '@faultline/contracts/dto';
 import {
   LWW_WRITE,
   productKey,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomically } from '@faultline/topology';
-import type { Drill } from './drill';
+import type { Drill } from '@faultline/contracts';
 
 /** How many ended drills are kept (and listed by GET /drills). */
 export const ENDED_DRILLS_KEPT = 100;

@@ -7,7 +7,7 @@ import {
   type TopologyMap,
 } from '@faultline/topology';
 import { FAILOVER_STORES, type FailoverStore, type Switchovers } from '../failover/switchovers';
-import type { DrillKind, DrillParams } from './drill';
+import type { DrillKind, DrillParams } from '@faultline/contracts';
 import type { FaultBackend } from './fault-backend';
 
 /** A request the drill kinds cannot accept; the message lists what would be valid. */

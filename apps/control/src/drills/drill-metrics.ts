@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { MetricsRegistry } from '@faultline/telemetry';
-import type { Drill } from './drill';
+import type { Drill } from '@faultline/contracts';
 
 /** faultline_drill_active and faultline_drills_total. */
 @Injectable()

@@ -1,33 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiProperty,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Drill } from '@faultline/contracts';
+import { CreateDrillDto, DrillDto } from '@faultline/contracts/dto';
 import { AdminTokenGuard } from '@faultline/service';
-import { DEFAULT_TTL_SECONDS, DRILL_KINDS, type Drill, MAX_TTL_SECONDS } from './drill';
-import { type DrillRequest, DrillsService } from './drills.service';
+import { DrillsService } from './drills.service';
 
-class CreateDrillDto {
-  @ApiProperty({ enum: DRILL_KINDS }) kind!: string;
-  @ApiProperty({
-    description: 'A node (partition/latency: every link to or from it) or a link `client->server`',
-  })
-  target!: string;
-  @ApiProperty({
-    required: false,
-    description:
-      'partition: {mode: blackhole|refuse}; latency: {latencyMs, jitterMs}; replication-delay: {delayMs}; clock-skew: {offsetMs}',
-  })
-  params?: Record<string, unknown>;
-  @ApiProperty({ required: false, default: DEFAULT_TTL_SECONDS, maximum: MAX_TTL_SECONDS })
-  ttlSeconds?: number;
-}
-
-/** The drills API; validation is the drill kinds' own (the 400 lists valid values), so the body is taken as is. */
+/** The drills API: the body's shape is the DTO's; its target and params are checked against the topology. */
 @ApiTags('drills')
 @ApiBearerAuth()
 @UseGuards(AdminTokenGuard)
@@ -36,30 +14,32 @@ export class DrillsController {
   constructor(private readonly drills: DrillsService) {}
 
   @Post()
-  @ApiBody({ type: CreateDrillDto })
-  @ApiCreatedResponse({ description: 'The drill, active' })
-  create(@Body() body: DrillRequest): Promise<Drill> {
-    return this.drills.create(body ?? {});
+  @ApiCreatedResponse({ type: DrillDto, description: 'The drill, active (an instant one, ended)' })
+  create(@Body() body: CreateDrillDto): Promise<Drill> {
+    return this.drills.create(body);
   }
 
   @Get()
-  @ApiOkResponse({ description: 'Active drills and the last 100 ended' })
+  @ApiOkResponse({ type: [DrillDto], description: 'Active drills and the last 100 ended' })
   list(): Drill[] {
     return this.drills.list();
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: DrillDto })
   get(@Param('id') id: string): Drill {
     return this.drills.get(id);
   }
 
   @Delete(':id')
+  @ApiOkResponse({ type: DrillDto, description: 'The drill, healed' })
   heal(@Param('id') id: string): Promise<Drill> {
     return this.drills.heal(id);
   }
 
   @Delete()
   @HttpCode(200)
+  @ApiOkResponse({ type: [DrillDto], description: 'The drills healed' })
   healAll(): Promise<Drill[]> {
     return this.drills.healAll();
   }

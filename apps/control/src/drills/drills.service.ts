@@ -13,18 +13,11 @@ import { FailoverRefused, Switchovers } from '../failover/switchovers';
 import type { Promotion } from '../topology/role-changes';
 import { RoleChanges } from '../topology/role-changes';
 import { TopologySource } from '../topology/topology-source';
-import { DEFAULT_TTL_SECONDS, type Drill, MAX_TTL_SECONDS } from './drill';
+import { DEFAULT_TTL_SECONDS, type Drill, type DrillRequest } from '@faultline/contracts';
 import { DrillHistory } from './drill-history';
 import { type DrillPlan, InvalidDrill, planDrill } from './drill-kinds';
 import { DrillMetrics } from './drill-metrics';
 import { FaultBackend } from './fault-backend';
-
-export interface DrillRequest {
-  kind?: unknown;
-  target?: unknown;
-  params?: unknown;
-  ttlSeconds?: unknown;
-}
 
 /**
  * The drill lifecycle: validate, apply, heal at TTL or on request, and remember. When
@@ -94,22 +87,9 @@ export class DrillsService implements OnApplicationBootstrap, OnApplicationShutd
   create(request: DrillRequest): Promise<Drill> {
     return this.serial(async () => {
       const ttlSeconds = request.ttlSeconds ?? DEFAULT_TTL_SECONDS;
-      if (
-        typeof ttlSeconds !== 'number' ||
-        !Number.isInteger(ttlSeconds) ||
-        ttlSeconds < 1 ||
-        ttlSeconds > MAX_TTL_SECONDS
-      ) {
-        throw new BadRequestException(`ttlSeconds must be an integer from 1 to ${MAX_TTL_SECONDS}`);
-      }
       let plan: DrillPlan;
       try {
-        plan = planDrill(
-          this.topology.current(),
-          String(request.kind),
-          request.target,
-          request.params,
-        );
+        plan = planDrill(this.topology.current(), request.kind, request.target, request.params);
       } catch (err) {
         if (err instanceof InvalidDrill) throw new BadRequestException(err.message);
         throw err;
@@ -128,7 +108,7 @@ export class DrillsService implements OnApplicationBootstrap, OnApplicationShutd
       const drill: Drill = {
         id: randomUUID(),
         kind: request.kind as Drill['kind'],
-        target: request.target as string,
+        target: request.target,
         ...(plan.node ? { node: plan.node } : {}),
         params: plan.params,
         ttlSeconds,

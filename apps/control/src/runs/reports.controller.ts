@@ -1,5 +1,6 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ReportSummaryDto } from '@faultline/contracts/dto';
 import { AdminTokenGuard } from '@faultline/service';
 import { WorkloadClient } from './workload-client';
 
@@ -15,11 +16,13 @@ export class ReportsController {
   constructor(private readonly workload: WorkloadClient) {}
 
   @Get()
+  @ApiOkResponse({ type: [ReportSummaryDto], description: 'Newest first' })
   list() {
     return this.workload.forward('GET', '/reports');
   }
 
   @Get(':id')
+  @ApiOkResponse({ description: 'The report, and its Markdown rendering under `markdown`' })
   get(@Param('id') id: string) {
     return this.workload.forward('GET', `/reports/${encodeURIComponent(id)}`);
   }

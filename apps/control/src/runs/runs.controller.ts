@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { RunViewDto, StartRunDto } from '@faultline/contracts/dto';
 import { AdminTokenGuard } from '@faultline/service';
 import { WorkloadClient } from './workload-client';
 
@@ -11,14 +12,18 @@ import { WorkloadClient } from './workload-client';
 export class RunsController {
   constructor(private readonly workload: WorkloadClient) {}
 
-  /** `{scenario, durationSeconds}` → 202 the run: follow it with GET /runs/:id. */
   @Post()
   @HttpCode(202)
-  start(@Body() body: unknown) {
+  @ApiAcceptedResponse({
+    type: RunViewDto,
+    description: 'The run, started: follow it with GET /runs/:id',
+  })
+  start(@Body() body: StartRunDto) {
     return this.workload.forward('POST', '/runs', body);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: RunViewDto })
   get(@Param('id') id: string) {
     return this.workload.forward('GET', `/runs/${encodeURIComponent(id)}`);
   }

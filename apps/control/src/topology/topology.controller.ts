@@ -2,7 +2,7 @@ import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '@faultline/service';
 import { topologyStatus } from '@faultline/topology';
-import type { Drill } from '../drills/drill';
+import type { Drill } from '@faultline/contracts';
 import { DrillsService } from '../drills/drills.service';
 import { TopologySource } from './topology-source';
 

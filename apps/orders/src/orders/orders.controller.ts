@@ -10,7 +10,7 @@ import {
   Post,
 } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { OrderDto, PlaceOrderDto } from './order.dto';
+import { OrderDto, PlaceOrderDto } from '@faultline/contracts/dto';
 import { OrdersService } from './orders.service';
 
 @ApiTags('orders')

@@ -12,7 +12,7 @@ import { PG_POOL } from '@faultline/postgres';
 import { emit } from '../saga/outbox';
 import { SagaMetrics } from '../saga/saga-metrics';
 import { SagaServices, StepUnavailable } from '../saga/service-clients';
-import type { OrderDto, PlaceOrderDto } from './order.dto';
+import type { OrderDto, PlaceOrderDto } from '@faultline/contracts/dto';
 
 interface OrderRow {
   id: string;

@@ -11,7 +11,7 @@ import {
 import { isUUID } from 'class-validator';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { uuidParam } from '../uuid-param';
-import { AccountDto, CreateAccountDto } from './account.dto';
+import { AccountDto, CreateAccountDto } from '@faultline/contracts/dto';
 import { AccountsService } from './accounts.service';
 
 @ApiTags('accounts')

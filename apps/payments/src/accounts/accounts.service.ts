@@ -2,7 +2,7 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { SyncCommit } from '../commit/sync-commit';
 import { PG_POOL } from '@faultline/postgres';
-import type { AccountDto, CreateAccountDto } from './account.dto';
+import type { AccountDto, CreateAccountDto } from '@faultline/contracts/dto';
 
 interface AccountRow {
   id: string;

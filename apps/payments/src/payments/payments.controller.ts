@@ -5,7 +5,7 @@ import { IdempotencyKey } from '../idempotency/idempotency-key.decorator';
 import { IdempotentCreate } from '../idempotency/idempotent-create.decorator';
 import { respondWith } from '../idempotency/respond';
 import { uuidParam } from '../uuid-param';
-import { CreatePaymentDto, PaymentDto, RefundDto } from './payment.dto';
+import { CreatePaymentDto, PaymentDto, RefundDto } from '@faultline/contracts/dto';
 import { PaymentsService } from './payments.service';
 
 @ApiTags('payments')

@@ -10,7 +10,7 @@ import {
   rejected,
 } from '../idempotency/idempotency-store';
 import { insufficientFunds } from '../insufficient-funds';
-import type { CreatePaymentDto, PaymentDto, RefundDto } from './payment.dto';
+import type { CreatePaymentDto, PaymentDto, RefundDto } from '@faultline/contracts/dto';
 
 interface PaymentRow {
   id: string;

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { IdempotencyKey } from '../idempotency/idempotency-key.decorator';
 import { IdempotentCreate } from '../idempotency/idempotent-create.decorator';
 import { respondWith } from '../idempotency/respond';
-import { CreateTransferDto, TransferDto } from './transfer.dto';
+import { CreateTransferDto, TransferDto } from '@faultline/contracts/dto';
 import { TransfersService } from './transfers.service';
 
 @ApiTags('transfers')

@@ -8,7 +8,7 @@ import {
   rejected,
 } from '../idempotency/idempotency-store';
 import { insufficientFunds } from '../insufficient-funds';
-import type { CreateTransferDto, TransferDto } from './transfer.dto';
+import type { CreateTransferDto, TransferDto } from '@faultline/contracts/dto';
 
 @Injectable()
 export class TransfersService {

@@ -1,14 +1,14 @@
-import type { HistoryRecorder } from '@faultline/history';
+import { type HistoryRecorder, OPERATIONS } from '@faultline/history';
 import type { Seen } from './service-call';
 
 /** The service each recorded function exercises (nemesis and final reads belong to none). */
 export const SERVICE_OF_FUNCTION: Readonly<Record<string, 'payments' | 'catalog' | 'orders'>> = {
-  transfer: 'payments',
-  'read-balances': 'payments',
-  pay: 'payments',
-  write: 'catalog',
-  read: 'catalog',
-  order: 'orders',
+  [OPERATIONS.transfer]: 'payments',
+  [OPERATIONS.readBalances]: 'payments',
+  [OPERATIONS.pay]: 'payments',
+  [OPERATIONS.write]: 'catalog',
+  [OPERATIONS.read]: 'catalog',
+  [OPERATIONS.order]: 'orders',
 };
 
 /** What an operation completed with, as the history records it. */
@@ -17,6 +17,13 @@ export interface Completion {
   value?: unknown;
   node?: string;
 }
+
+/** An operation the workload performed itself (not an HTTP call) that succeeded with `value`. */
+export const succeeded = (value: unknown, node?: string): Completion => ({
+  seen: { type: 'ok', body: value },
+  value,
+  node,
+});
 
 /** Records `invoke`, performs the call, records its completion; returns what was seen. */
 export async function operate(

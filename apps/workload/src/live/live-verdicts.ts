@@ -8,10 +8,11 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkAll, HistoryRecorder, type Op } from '@faultline/history';
 import { MetricsRegistry } from '@faultline/telemetry';
-import type { Workbench } from '../clients/clients';
 import { SERVICE_OF_FUNCTION } from '../clients/operation';
-import { prepareWorkbench, runClients } from '../clients/workbench';
 import { WorkloadEnvironment } from '../config/workload-environment';
+import { randomSeed } from '../generator/random';
+import { prepareWorkbench, type Workbench } from '../setup/workbench';
+import { Load } from '../workers/load';
 
 /** How often the checkers judge the live history. */
 const CHECK_INTERVAL_MS = 5_000;
@@ -32,7 +33,7 @@ export class LiveVerdicts implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly anomalies: Counter<'checker' | 'anomaly'>;
   private readonly ops: Counter<'service' | 'f' | 'type'>;
   private readonly staleness: Histogram;
-  private stopClients?: () => void;
+  private load?: Load;
   private timer?: NodeJS.Timeout;
   private shuttingDown = false;
 
@@ -73,7 +74,7 @@ export class LiveVerdicts implements OnApplicationBootstrap, OnApplicationShutdo
 
   onApplicationShutdown(): void {
     this.shuttingDown = true;
-    this.stopClients?.();
+    void this.load?.stop();
     clearInterval(this.timer);
   }
 
@@ -81,29 +82,28 @@ export class LiveVerdicts implements OnApplicationBootstrap, OnApplicationShutdo
   private async runWindows(): Promise<void> {
     for (let window = 1; !this.shuttingDown; window++) {
       const history = new HistoryRecorder();
-      let bench: { workbench: Workbench; stop: () => void };
+      let workbench: Workbench;
       try {
-        bench = await prepareWorkbench(
-          this.env,
-          `live-${Date.now()}`,
-          history,
-          this.env.WORKLOAD_BACKGROUND_RATE,
-        );
+        workbench = await prepareWorkbench(this.env, `live-${Date.now()}`);
       } catch (err) {
         this.logger.warn(`background workload waiting for the services: ${(err as Error).message}`);
         await sleep(2_000);
         continue;
       }
-      this.stopClients = bench.stop;
-      const clients = runClients(bench.workbench);
+      const seed = randomSeed();
+      const load = new Load(this.env, history, workbench, seed, this.env.WORKLOAD_BACKGROUND_RATE);
+      this.load = load;
+      if (this.shuttingDown) void load.stop();
       const seen = { lastIndex: -1, anomalies: new Map<string, number>() };
       this.timer = setInterval(() => {
-        this.judge(history.history(), bench.workbench.bankTotal, seen);
-        if (history.size > WINDOW_OPS) bench.stop();
+        this.judge(history.history(), workbench.bankTotal, seen);
+        if (history.size > WINDOW_OPS) void load.stop();
       }, CHECK_INTERVAL_MS);
-      await clients;
+      await load.finished;
       clearInterval(this.timer);
-      this.logger.log(`background window ${window} ended after ${history.size} operations`);
+      this.logger.log(
+        `background window ${window} (seed ${seed}) ended after ${history.size} operations`,
+      );
     }
   }
 

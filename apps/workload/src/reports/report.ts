@@ -1,36 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CheckerResult, Op, Verdict } from '@faultline/history';
+import type { Report } from '@faultline/contracts';
+import type { Op } from '@faultline/history';
 import { SERVICE_OF_FUNCTION } from '../clients/operation';
-import type { ScenarioDrill } from '../scenarios/scenarios';
-
-/** What each service's clients saw: completions by type, and the share answered ok. */
-export interface ServiceOutcomes {
-  ok: number;
-  fail: number;
-  info: number;
-  availability: number;
-}
-
-export interface Report {
-  id: string;
-  scenario: string;
-  lesson: string;
-  startedAt: string;
-  endedAt: string;
-  durationSeconds: number;
-  drills: ScenarioDrill[];
-  verdict: Verdict;
-  results: CheckerResult[];
-  services: Record<'payments' | 'catalog' | 'orders', ServiceOutcomes>;
-  historyFile: string;
-  /** How the topology was started (settings that change what a scenario shows). */
-  settings: Record<string, string | number>;
-  /** The run of the same scenario before this one, for a side-by-side comparison. */
-  previous?: Pick<Report, 'id' | 'startedAt' | 'verdict' | 'settings'> & {
-    anomalies: Record<string, Record<string, number>>;
-  };
-}
+import { FINAL_PROCESS } from '../final/final-reads';
 
 /** Every report in `dir`, newest first. */
 export function readReports(dir: string): Report[] {
@@ -81,7 +54,7 @@ function outcomes(history: readonly Op[]): Report['services'] {
   };
   for (const op of history) {
     const service = SERVICE_OF_FUNCTION[op.f];
-    if (!service || op.type === 'invoke' || op.process === 'final') continue;
+    if (!service || op.type === 'invoke' || op.process === FINAL_PROCESS) continue;
     services[service][op.type] += 1;
   }
   for (const s of Object.values(services)) {
@@ -100,6 +73,15 @@ const VERDICT_LINE: Record<string, string> = {
   saga: 'every accepted order ends confirmed or cancelled; stock and money moved for the confirmed ones only, each charged once',
 };
 
+/** The run's seed, and the command that replays its operations and drill schedule. */
+const replay = ({ seed, scenario }: Report): string[] =>
+  seed === undefined
+    ? []
+    : [
+        `Seed ${seed}: replay this run with \`faultline scenario run ${scenario} --seed ${seed}\`.`,
+        '',
+      ];
+
 /** The report as a lesson: what each service's clients saw, the verdicts, one example per anomaly. */
 export function renderMarkdown(report: Report): string {
   const lines = [
@@ -111,6 +93,7 @@ export function renderMarkdown(report: Report): string {
       .map((d) => `${d.kind} ${d.target}${d.params ? ` ${JSON.stringify(d.params)}` : ''}`)
       .join('; ')}.`,
     '',
+    ...replay(report),
     '## What the clients saw',
     '',
     '| service | ok | fail | indeterminate | availability |',

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ReportSummaryDto } from '@faultline/contracts/dto';
 import { AdminTokenGuard } from '@faultline/service';
 import { ReportStore } from './report-store';
 
@@ -11,11 +12,13 @@ export class ReportsController {
   constructor(private readonly reports: ReportStore) {}
 
   @Get()
+  @ApiOkResponse({ type: [ReportSummaryDto], description: 'Newest first' })
   list() {
     return this.reports.list();
   }
 
   @Get(':id')
+  @ApiOkResponse({ description: 'The report, and its Markdown rendering under `markdown`' })
   get(@Param('id') id: string) {
     return this.reports.get(id);
   }

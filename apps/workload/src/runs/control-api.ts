@@ -1,30 +1,15 @@
-/** The control API as a scenario uses it: start drills, heal them. */
-export class ControlApi {
-  constructor(
-    private readonly url: string,
-    private readonly token: string,
-  ) {}
+import { ControlApiClient } from '@faultline/contracts';
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.url}${path}`, {
+/** The control API as the workload's nemesis uses it: any error status is an error. */
+export const controlApi = (url: string, token: string): ControlApiClient =>
+  new ControlApiClient(async (method, path, body) => {
+    const response = await fetch(`${url}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(15_000),
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`control ${method} ${path}: ${response.status} ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
-
-  startDrill(
-    drill: { kind: string; target: string; params?: Record<string, unknown> },
-    ttlSeconds: number,
-  ) {
-    return this.request<{ id: string }>('POST', '/drills', { ...drill, ttlSeconds });
-  }
-
-  heal(id: string) {
-    return this.request('DELETE', `/drills/${encodeURIComponent(id)}`);
-  }
-}
+    return text ? JSON.parse(text) : undefined;
+  });

@@ -1,13 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { DEFAULT_DURATION_SECONDS, type RunView } from '@faultline/contracts';
+import { RunViewDto, StartRunDto } from '@faultline/contracts/dto';
 import { AdminTokenGuard } from '@faultline/service';
 import type { ScenarioRun } from './scenario-run';
 import { RunsService } from './runs.service';
 
-const view = (run: ScenarioRun) => ({
+const view = (run: ScenarioRun): RunView => ({
   id: run.id,
   scenario: run.scenario.name,
   durationSeconds: run.durationSeconds,
+  seed: run.seed,
   startedAt: run.startedAt,
   phase: run.phase,
   ops: run.ops,
@@ -25,12 +28,18 @@ export class RunsController {
 
   @Post()
   @HttpCode(202)
-  start(@Body() body: { scenario?: unknown; durationSeconds?: unknown }) {
-    return view(this.runs.start(body?.scenario, body?.durationSeconds));
+  @ApiAcceptedResponse({
+    type: RunViewDto,
+    description: 'The run, started: follow it with GET /runs/:id',
+  })
+  start(@Body() body: StartRunDto): RunView {
+    const duration = body.durationSeconds ?? DEFAULT_DURATION_SECONDS;
+    return view(this.runs.start(body.scenario, duration, body.seed));
   }
 
   @Get(':id')
-  get(@Param('id') id: string) {
+  @ApiOkResponse({ type: RunViewDto })
+  get(@Param('id') id: string): RunView {
     return view(this.runs.get(id));
   }
 }

@@ -1,10 +1,9 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import type { ScenarioName } from '@faultline/contracts';
 import { WorkloadEnvironment } from '../config/workload-environment';
-import { SCENARIOS, scenarioNamed } from '../scenarios/scenarios';
+import { randomSeed } from '../generator/random';
+import { scenarioNamed } from '../scenarios/scenarios';
 import { ScenarioRun } from './scenario-run';
-
-export const MIN_DURATION_SECONDS = 8;
-export const MAX_DURATION_SECONDS = 3_600;
 
 /** Scenario runs of this workload process: one at a time, since their drills would collide. */
 @Injectable()
@@ -13,30 +12,18 @@ export class RunsService {
 
   constructor(private readonly env: WorkloadEnvironment) {}
 
-  start(name: unknown, durationSeconds: unknown = 60): ScenarioRun {
-    const scenario = typeof name === 'string' ? scenarioNamed(name) : undefined;
-    if (!scenario) {
-      throw new BadRequestException(
-        `scenario must be one of: ${SCENARIOS.map((s) => s.name).join(', ')}`,
-      );
-    }
-    if (
-      typeof durationSeconds !== 'number' ||
-      !Number.isInteger(durationSeconds) ||
-      durationSeconds < MIN_DURATION_SECONDS ||
-      durationSeconds > MAX_DURATION_SECONDS
-    ) {
-      throw new BadRequestException(
-        `durationSeconds must be an integer from ${MIN_DURATION_SECONDS} to ${MAX_DURATION_SECONDS}`,
-      );
-    }
+  /**
+   * Starts a run of a scenario the request DTO has validated, with its seed or one picked at
+   * random; 409 while another is running.
+   */
+  start(name: ScenarioName, durationSeconds: number, seed = randomSeed()): ScenarioRun {
     const running = [...this.runs.values()].find((r) => !['done', 'failed'].includes(r.phase));
     if (running) {
-      throw new BadRequestException(
+      throw new ConflictException(
         `run ${running.id} (${running.scenario.name}) is still in progress`,
       );
     }
-    const run = new ScenarioRun(scenario, durationSeconds, this.env);
+    const run = new ScenarioRun(scenarioNamed(name), durationSeconds, seed, this.env);
     this.runs.set(run.id, run);
     void run.execute();
     return run;

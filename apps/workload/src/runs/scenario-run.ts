@@ -1,48 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  checkAll,
-  type CheckerResult,
-  type FinalOrder,
-  type FinalOrderEffectsOk,
-  HistoryRecorder,
-  verdict,
-} from '@faultline/history';
-import { placeOrder, readBalances, readProduct, type Workbench } from '../clients/clients';
-import { prepareWorkbench, runClients } from '../clients/workbench';
-import { operate } from '../clients/operation';
-import { callService } from '../clients/service-call';
+import { checkAll, HistoryRecorder, OPERATIONS, verdict } from '@faultline/history';
+import type { Report, RunPhase } from '@faultline/contracts';
+import { openClients } from '../clients/clients';
+import type { RetryPolicy } from '../clients/retry';
 import type { WorkloadEnvironment } from '../config/workload-environment';
-import { type Report, writeReport } from '../reports/report';
+import { awaitConvergence } from '../final/convergence';
+import { finalOrderReads } from '../final/final-orders';
+import { finalReads } from '../final/final-reads';
+import { Nemesis } from '../nemesis/nemesis';
+import { nemesisSchedule } from '../nemesis/schedule';
+import { writeReport } from '../reports/report';
 import type { Scenario } from '../scenarios/scenarios';
-import { ControlApi } from './control-api';
+import { prepareWorkbench, type Workbench } from '../setup/workbench';
+import { Load } from '../workers/load';
+import { controlApi } from './control-api';
 
-export type RunPhase =
-  | 'setting-up'
-  | 'running'
-  | 'drills-active'
-  | 'healed'
-  | 'converging'
-  | 'checking'
-  | 'done'
-  | 'failed';
-
-/** How long the run waits for the replicas to catch up after heal before its final reads. */
-const CONVERGENCE_WAIT_MS = 15_000;
-/** How long the run waits for every accepted order's saga to end before reading the orders. */
-const SAGA_WAIT_MS = 30_000;
-const TERMINAL_STATES = ['confirmed', 'cancelled'];
-
-/** An order as `GET /orders/:id` answers it. */
-interface OrderSeen extends FinalOrder {
-  orderId: string;
-}
+/** The final reads place an indeterminate order again up to this often, a second apart. */
+const FINAL_RETRY: RetryPolicy = { attempts: 3, delayMs: 1_000 };
 
 /**
- * One scenario run: set up its own accounts and products, run the clients, drill,
- * heal, wait for convergence, read everything once more, check the history and
- * write the report.
+ * One scenario run, phase after phase: set up its own accounts and products; run the workers
+ * under the nemesis's schedule; wait for convergence; read everything once more; check the
+ * history and write the report.
  */
 export class ScenarioRun {
   readonly id = randomUUID();
@@ -55,6 +35,8 @@ export class ScenarioRun {
   constructor(
     readonly scenario: Scenario,
     readonly durationSeconds: number,
+    /** The seed of the workers' generators: the same seed, the same operations. */
+    readonly seed: number,
     private readonly env: WorkloadEnvironment,
   ) {}
 
@@ -75,58 +57,51 @@ export class ScenarioRun {
     this.history = new HistoryRecorder({
       file: join(this.env.FAULTLINE_REPORTS_DIR, `${this.id}.history.jsonl`),
     });
-    const { workbench: w, stop } = await prepareWorkbench(
-      this.env,
-      `run-${this.id.slice(0, 8)}`,
-      this.history,
-      this.env.WORKLOAD_SCENARIO_RATE,
-    );
-    const control = new ControlApi(this.env.CONTROL_URL, this.env.FAULTLINE_ADMIN_TOKEN);
-    this.phase = 'running';
-    const clients = runClients(w);
-    const duration = this.durationSeconds * 1000;
-    await sleep(duration / 4);
-    const drillIds: string[] = [];
-    for (const { afterSeconds, ...drill } of this.scenario.drills) {
-      if (afterSeconds) await sleep(afterSeconds * 1000);
-      const { seen } = await operate(this.history, 'nemesis', 'drill', drill, async () => {
-        try {
-          const { id } = await control.startDrill(drill, Math.ceil(duration / 1000) + 60);
-          drillIds.push(id);
-          return { seen: { type: 'ok' }, value: { id } };
-        } catch (err) {
-          return { seen: { type: 'fail', error: (err as Error).message } };
-        }
-      });
-      if (seen.type !== 'ok')
-        throw new Error(`the scenario's drill ${drill.kind} ${drill.target} failed: ${seen.error}`);
-    }
-    this.phase = 'drills-active';
-    await sleep(duration / 2);
-    await operate(this.history, 'nemesis', 'heal', {}, async () => {
-      for (const id of drillIds) await control.heal(id);
-      return { seen: { type: 'ok' }, value: {} };
-    });
-    this.phase = 'healed';
-    await sleep(duration / 4);
-    stop();
-    await clients;
+    const workbench = await prepareWorkbench(this.env, `run-${this.id.slice(0, 8)}`);
+    await this.load(workbench);
 
     this.phase = 'converging';
-    await this.awaitConvergence(w);
-    await this.finalReads(w);
-    await this.finalOrderReads(w);
+    const clients = openClients(this.env, this.history, workbench, FINAL_RETRY);
+    await awaitConvergence(clients, workbench.skus);
+    await finalReads(this.history, clients, workbench);
+    await finalOrderReads(this.history, clients, workbench);
 
     this.phase = 'checking';
     await this.history.close();
-    const results: CheckerResult[] = checkAll(this.history.history(), { total: w.bankTotal });
-    this.report = writeReport(this.env.FAULTLINE_REPORTS_DIR, {
+    this.report = this.check(workbench);
+    this.phase = 'done';
+  }
+
+  /** The workers, while the nemesis follows the scenario's schedule; stopped however it ends. */
+  private async load(workbench: Workbench): Promise<void> {
+    const rate = this.env.WORKLOAD_SCENARIO_RATE;
+    const load = new Load(this.env, this.history, workbench, this.seed, rate);
+    const nemesis = new Nemesis(
+      controlApi(this.env.CONTROL_URL, this.env.FAULTLINE_ADMIN_TOKEN),
+      this.history,
+    );
+    this.phase = 'running';
+    try {
+      await nemesis.perform(nemesisSchedule(this.scenario.drills, this.durationSeconds), (step) => {
+        this.phase = step.f === OPERATIONS.drill ? 'drills-active' : 'healed';
+      });
+    } finally {
+      await load.stop();
+    }
+  }
+
+  /** The checkers' verdicts on the whole history, written as the run's report. */
+  private check(workbench: Workbench): Report {
+    const history = this.history.history();
+    const results = checkAll(history, { total: workbench.bankTotal });
+    return writeReport(this.env.FAULTLINE_REPORTS_DIR, {
       id: this.id,
       scenario: this.scenario.name,
       lesson: this.scenario.lesson,
       startedAt: this.startedAt,
       endedAt: new Date().toISOString(),
       durationSeconds: this.durationSeconds,
+      seed: this.seed,
       drills: this.scenario.drills,
       settings: {
         CATALOG_ORDERING: this.env.CATALOG_ORDERING,
@@ -134,132 +109,7 @@ export class ScenarioRun {
       },
       verdict: verdict(results),
       results,
-      history: this.history.history(),
+      history,
     });
-    this.phase = 'done';
-  }
-
-  /** Until every instance's replica serves the primary's version of every product (bounded). */
-  private async awaitConvergence(w: Workbench): Promise<void> {
-    const deadline = Date.now() + CONVERGENCE_WAIT_MS;
-    const version = async (url: string, sku: string, consistency: string) => {
-      const seen = await callService(
-        `${url}/products/${sku}`,
-        { headers: { Consistency: consistency } },
-        false,
-      );
-      return seen.type === 'ok' ? (seen.body as { version: number }).version : -1;
-    };
-    while (Date.now() < deadline) {
-      let converged = true;
-      for (const sku of w.skus) {
-        const primary = await version(w.catalog['catalog-a'], sku, 'strong');
-        const replicas = await Promise.all([
-          version(w.catalog['catalog-a'], sku, 'eventual'),
-          version(w.catalog['catalog-b'], sku, 'eventual'),
-        ]);
-        if (replicas.some((v) => v !== primary)) converged = false;
-      }
-      if (converged) return;
-      await sleep(250);
-    }
-  }
-
-  /**
-   * Resolves every order left indeterminate (the same request under the same key again: the
-   * service replays the order, or makes it now), waits for every accepted order's saga to end
-   * (bounded), then reads the orders and what their sagas did: the products' stock, the payments
-   * under each order's key, the orders account's balance.
-   */
-  private async finalOrderReads(w: Workbench): Promise<void> {
-    for (const placed of w.orders.values()) {
-      if (placed.orderId !== undefined || !placed.indeterminate) continue;
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const { seen } = await placeOrder(w, 'final', placed);
-        if (seen.type !== 'info') break;
-        await sleep(1_000);
-      }
-    }
-    const ids = [...w.orders.values()].flatMap((p) => (p.orderId ? [p.orderId] : []));
-    const order = (id: string) => callService(`${w.ordersUrl}/orders/${id}`, {}, false);
-
-    const deadline = Date.now() + SAGA_WAIT_MS;
-    let open = ids;
-    while (open.length > 0 && Date.now() < deadline) {
-      const still: string[] = [];
-      for (const id of open) {
-        const seen = await order(id);
-        const state = (seen.body as OrderSeen | undefined)?.state;
-        if (seen.type !== 'ok' || !TERMINAL_STATES.includes(state ?? '')) still.push(id);
-      }
-      open = still;
-      if (open.length > 0) await sleep(500);
-    }
-
-    await operate(this.history, 'final', 'final-orders', { orders: ids.length }, async () => {
-      const orders: Record<string, FinalOrder | null> = {};
-      for (const id of ids) {
-        const seen = await order(id);
-        if (seen.status === 404) orders[id] = null;
-        if (seen.type !== 'ok') continue; // unread: the checker cannot judge this order
-        const { state, reason, items, amount, accountId } = seen.body as OrderSeen;
-        orders[id] = { state, ...(reason ? { reason } : {}), items, amount, accountId };
-      }
-      return { seen: { type: 'ok' }, value: { orders }, node: 'orders-0' };
-    });
-
-    await operate(this.history, 'final', 'final-order-effects', null, async () => {
-      const effects: FinalOrderEffectsOk = { stock: {}, charges: {}, balances: {} };
-      for (const [sku, initial] of Object.entries(w.orderSkus)) {
-        const seen = await callService(
-          `${w.catalog['catalog-a']}/products/${sku}`,
-          { headers: { Consistency: 'strong' } },
-          false,
-        );
-        if (seen.type === 'ok')
-          effects.stock[sku] = { initial, final: (seen.body as { stock: number }).stock };
-      }
-      for (const id of ids) {
-        const seen = await callService(
-          `${w.paymentsUrl}/payments?idempotencyKey=${encodeURIComponent(`order-${id}`)}`,
-          {},
-          false,
-        );
-        if (seen.type === 'ok') effects.charges[id] = (seen.body as unknown[]).length;
-      }
-      const { id, initialBalance } = w.ordersAccount;
-      const seen = await callService(`${w.paymentsUrl}/accounts?ids=${id}`, {}, false);
-      const account = seen.type === 'ok' ? (seen.body as { balance: number }[])[0] : undefined;
-      if (account) effects.balances[id] = { initial: initialBalance, final: account.balance };
-      return { seen: { type: 'ok' }, value: effects };
-    });
-  }
-
-  private async finalReads(w: Workbench): Promise<void> {
-    for (const sku of w.skus) {
-      await readProduct(w, 'final', 'catalog-a', sku, 'eventual', 'final-read');
-      await readProduct(w, 'final', 'catalog-b', sku, 'eventual', 'final-read');
-      await readProduct(w, 'final', 'catalog-a', sku, 'strong', 'final-read');
-    }
-    await readBalances(w, 'final');
-    await operate(
-      this.history,
-      'final',
-      'final-payments',
-      { keys: w.paymentKeys.size },
-      async () => {
-        const byKey: Record<string, number> = {};
-        for (const key of w.paymentKeys) {
-          const seen = await callService(
-            `${w.paymentsUrl}/payments?idempotencyKey=${encodeURIComponent(key)}`,
-            {},
-            false,
-          );
-          if (seen.type !== 'ok') return { seen };
-          byKey[key] = (seen.body as unknown[]).length;
-        }
-        return { seen: { type: 'ok' }, value: { byKey } };
-      },
-    );
   }
 }

@@ -1,25 +1,24 @@
-/** A drill as a scenario asks control for it. */
-export interface ScenarioDrill {
-  kind: string;
-  target: string;
-  params?: Record<string, unknown>;
-  /** Seconds to wait after the previous drill started (0: at once). */
-  afterSeconds?: number;
-}
+import { SCENARIO_NAMES, type ScenarioDrill, type ScenarioName } from '@faultline/contracts';
 
 /**
- * A scripted run: the drills start a quarter into the run and are healed three
- * quarters in, so the history has a before, a during and an after.
+ * A scripted run: its drills, which the nemesis starts a quarter into the run and heals half
+ * the run later (see nemesisSchedule), so the history has a before, a during and an after.
  */
 export interface Scenario {
-  name: string;
+  name: ScenarioName;
   lesson: string;
   drills: ScenarioDrill[];
 }
 
-export const SCENARIOS: readonly Scenario[] = [
-  {
-    name: 'cp-vs-ap',
+/** Every scenario the contract names: the compiler refuses a name without a script. */
+const SCRIPTS: Record<ScenarioName, Omit<Scenario, 'name'>> = {
+  baseline: {
+    lesson:
+      'No drill at all: the control run every experiment needs. Every checker should say valid; ' +
+      'any anomaly here comes from the system or the workload, not from a fault.',
+    drills: [],
+  },
+  'cp-vs-ap': {
     lesson:
       'Payments (CP) refuse to commit without a synchronous standby: expect 503s (indeterminate) and no money lost. ' +
       'The catalog (AP) keeps answering from a cut-off replica: expect stale reads on catalog-a, converging after heal.',
@@ -28,8 +27,7 @@ export const SCENARIOS: readonly Scenario[] = [
       { kind: 'partition', target: 'redis-1->redis-primary' },
     ],
   },
-  {
-    name: 'replication-lag',
+  'replication-lag': {
     lesson:
       'Standbys apply late: PostgreSQL replay lag grows while byte lag stays small; catalog reads on the slowed replica go stale.',
     drills: [
@@ -37,15 +35,13 @@ export const SCENARIOS: readonly Scenario[] = [
       { kind: 'replication-delay', target: 'redis-1', params: { delayMs: 2_000 } },
     ],
   },
-  {
-    name: 'clock-skew-lww',
+  'clock-skew-lww': {
     lesson:
       "catalog-a's clock runs 30 s ahead. With wall-clock last-writer-wins, catalog-b's causally later writes lose (lost updates); " +
       'with hybrid logical clocks (CATALOG_ORDERING=hlc) they win.',
     drills: [{ kind: 'clock-skew', target: 'catalog-a', params: { offsetMs: 30_000 } }],
   },
-  {
-    name: 'kill-replica',
+  'kill-replica': {
     lesson:
       'A Redis replica and a PostgreSQL standby die and come back: payments keep committing (ANY 1), catalog-a reads fail over to nothing ' +
       'until its replica is back and resynced.',
@@ -54,8 +50,7 @@ export const SCENARIOS: readonly Scenario[] = [
       { kind: 'kill', target: 'pg-2' },
     ],
   },
-  {
-    name: 'pg-failover',
+  'pg-failover': {
     lesson:
       'The PostgreSQL primary is killed under load. After PG_FAILOVER_AFTER (3 s) control fences it and promotes the standby ' +
       'that has replayed the most WAL; payments answer 503 for a few seconds, then commit on the new primary. With synchronous ' +
@@ -63,8 +58,7 @@ export const SCENARIOS: readonly Scenario[] = [
       'After heal the old primary rejoins as a standby (pg_rewind).',
     drills: [{ kind: 'kill', target: 'pg-primary' }],
   },
-  {
-    name: 'pg-failover-async',
+  'pg-failover-async': {
     lesson:
       'The same failover after commits stopped waiting for the standbys (replication-mode async) and the primary was cut off ' +
       'from them: it acknowledged payments that no standby had when it died, and the promoted standby never gets them. ' +
@@ -78,8 +72,7 @@ export const SCENARIOS: readonly Scenario[] = [
       { kind: 'kill', target: 'pg-primary', afterSeconds: 4 },
     ],
   },
-  {
-    name: 'redis-split-brain',
+  'redis-split-brain': {
     lesson:
       'The Redis primary is cut off from its replicas and the Sentinels, not from the catalogs. It keeps acknowledging writes ' +
       'while the Sentinels promote a replica (about 4 s); when the partition heals it is demoted and those writes vanish. Expect ' +
@@ -87,15 +80,15 @@ export const SCENARIOS: readonly Scenario[] = [
       'REDIS_MIN_REPLICAS_TO_WRITE=1: the old primary refuses writes about 2 s after the cut, and fewer are lost (the report compares).',
     drills: [{ kind: 'partition', target: 'redis-primary' }],
   },
-  {
-    name: 'kafka-outage',
+  'kafka-outage': {
     lesson:
       'Kafka is cut off from the orders service: orders keep being accepted (202, pending), their events wait in the outbox, ' +
       'and the sagas stall. After heal the backlog drains: every order ends confirmed or cancelled, no order is lost, ' +
       'no stock or money is taken twice or kept by a cancelled order.',
     drills: [{ kind: 'partition', target: 'kafka-0' }],
   },
-];
+};
 
-export const scenarioNamed = (name: string): Scenario | undefined =>
-  SCENARIOS.find((s) => s.name === name);
+export const scenarioNamed = (name: ScenarioName): Scenario => ({ name, ...SCRIPTS[name] });
+
+export const SCENARIOS: readonly Scenario[] = SCENARIO_NAMES.map(scenarioNamed);

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
-import { MAX_AMOUNT } from '../money';
+import { MAX_AMOUNT } from './money';
 
 export class CreateAccountDto {
   @ApiProperty({ example: 'alice', maxLength: 200 })

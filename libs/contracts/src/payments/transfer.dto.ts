@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsUUID, Max, Min } from 'class-validator';
-import { MAX_AMOUNT } from '../money';
+import { MAX_AMOUNT } from './money';
 
 export class CreateTransferDto {
   @ApiProperty({ format: 'uuid' })
