@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ControlApiClient, type HttpMethod } from '@faultline/contracts';
 import { readState } from '@faultline/topology';
 import { parseDuration } from './duration';
 
@@ -95,7 +96,12 @@ export class ControlClient {
     return new ControlClient(url.replace(/\/+$/, ''), token, connectWaitMs);
   }
 
-  async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  /** The API, typed, over this client's waits and one-line errors. */
+  api(): ControlApiClient {
+    return new ControlApiClient((method, path, body) => this.request(method, path, body));
+  }
+
+  async request<T>(method: HttpMethod, path: string, body?: unknown): Promise<T> {
     let response: Response;
     let text: string;
     const connectDeadline = Date.now() + this.connectWaitMs;

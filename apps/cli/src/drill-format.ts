@@ -1,4 +1,4 @@
-import type { Drill, DrillParams } from './control-api';
+import type { Drill, DrillParams } from '@faultline/contracts';
 
 /** `latencyMs=300 jitterMs=0`; empty for a drill without params. */
 export const formatParams = (params: DrillParams): string =>

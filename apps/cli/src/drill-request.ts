@@ -1,7 +1,8 @@
+import type { DrillParams, DrillRequest } from '@faultline/contracts';
 import { flagDuration } from './duration';
 import { UsageError } from './usage-error';
 
-/** The flags of `faultline drill`, as parseArgs gives them. */
+/** The flags of `faultline drill`, as commander gives them. */
 export interface DrillFlags {
   for?: string;
   latency?: string;
@@ -9,15 +10,6 @@ export interface DrillFlags {
   offset?: string;
   delay?: string;
   mode?: string;
-}
-
-/** The body of `POST /drills`; the control API validates kind, target and params itself. */
-export interface DrillRequest {
-  kind: string;
-  target: string;
-  params: Record<string, string | number>;
-  /** Omitted: the API's default TTL. */
-  ttlSeconds?: number;
 }
 
 /** The duration flags and the params they set; only a clock skew may go backwards. */
@@ -30,7 +22,7 @@ const DURATION_PARAMS = [
 
 /** Turns `faultline drill <kind> <target>` and its flags into the request body. */
 export function drillRequest(kind: string, target: string, flags: DrillFlags): DrillRequest {
-  const params: DrillRequest['params'] = {};
+  const params: DrillParams = {};
   for (const { flag, param, signed } of DURATION_PARAMS) {
     const text = flags[flag];
     if (text !== undefined) params[param] = flagDuration(flag, text, 'ms', signed);

@@ -3,6 +3,10 @@ import { UsageError } from './usage-error';
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
 export type DurationUnit = keyof typeof UNIT_MS;
 
+/** How every duration flag reads, for the help. */
+export const DURATIONS =
+  'Durations take ms, s, m or h; a bare number is milliseconds, but seconds for --for and --duration.';
+
 const DURATION = /^(-?)(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
 
 /**

@@ -2,3 +2,5 @@
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+export const USAGE_EXIT_CODE = 2;

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { type CliRun, faultline } from './run-cli';
+import { assertOneLineError, faultline } from './run-cli';
 
 // The CLI against a stand-in for the control API: what it sends, what it prints, how it exits.
 // The real control service has its own tests.
@@ -43,16 +43,7 @@ const drill = {
 
 const healed = { ...drill, state: 'healed', endedAt: '2026-05-01T12:00:10.123Z' };
 
-/** One line on stderr and nothing on stdout: what every error must look like. */
-function assertOneLineError(run: CliRun, code: number, line: string | RegExp): void {
-  assert.equal(run.code, code, run.stderr);
-  assert.equal(run.stdout, '');
-  assert.equal(run.stderr.split('\n').length, 2, `one line: ${run.stderr}`);
-  if (typeof line === 'string') assert.equal(run.stderr, `${line}\n`);
-  else assert.match(run.stderr, line);
-}
-
-describe('faultline drill commands against the control API', () => {
+describe('faultline commands against the control API', () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'faultline-cli-control-'));
   let received: Received[] = [];
   let answer: (request: Received) => Answer;
@@ -244,6 +235,96 @@ describe('faultline drill commands against the control API', () => {
       'd1  latency  catalog-a->redis-primary  latencyMs=300 jitterMs=0  active  2026-05-01T12:00:00Z  2026-05-01T12:00:30Z',
       'd2  kill     catalog-a->redis-primary  -                         healed  2026-05-01T12:00:00Z  2026-05-01T12:00:10Z',
     ]);
+  });
+
+  /** A run that is done at once, with this verdict, and its report. */
+  const finishedRun =
+    (verdict: string) =>
+    ({ method, url }: Received): Answer =>
+      method === 'POST' && url === '/runs'
+        ? { status: 201, body: { id: 'r1', scenario: 'cp-vs-ap', phase: 'done', ops: 9, verdict } }
+        : url === '/reports/r1'
+          ? { status: 200, body: { id: 'r1', verdict, markdown: `# cp-vs-ap: ${verdict}` } }
+          : { status: 404, body: { statusCode: 404, message: `no ${url}` } };
+
+  it('scenario run posts the scenario, its duration and seed, follows the run, prints the report', async () => {
+    answer = (r) =>
+      r.url === '/runs/r1'
+        ? { status: 200, body: { id: 'r1', phase: 'done', ops: 40, verdict: 'valid' } }
+        : r.method === 'POST'
+          ? { status: 201, body: { id: 'r1', phase: 'running', ops: 0, seed: 7 } }
+          : finishedRun('valid')(r);
+    const run = await faultline(
+      env,
+      'scenario',
+      'run',
+      'cp-vs-ap',
+      '--duration',
+      '1.5m',
+      '--seed',
+      '7',
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(received[0], {
+      method: 'POST',
+      url: '/runs',
+      body: { scenario: 'cp-vs-ap', durationSeconds: 90, seed: 7 },
+    });
+    assert.equal(received.filter((r) => r.url === '/runs/r1').length, 1, 'polled until done');
+    assert.equal(
+      run.stdout,
+      'run r1: cp-vs-ap, seed 7\n  … running (0 operations so far)\n# cp-vs-ap: valid\n',
+    );
+  });
+
+  it('scenario run exits 0 when valid, 1 when invalid, 2 when unknown; --json prints only the report', async () => {
+    for (const [verdict, code] of [
+      ['valid', 0],
+      ['invalid', 1],
+      ['unknown', 2],
+    ] as const) {
+      answer = finishedRun(verdict);
+      const run = await faultline(env, 'scenario', 'run', 'cp-vs-ap', '--json');
+      assert.equal(run.code, code, `${verdict}: ${run.stderr}`);
+      assert.deepEqual(JSON.parse(run.stdout), {
+        id: 'r1',
+        verdict,
+        markdown: `# cp-vs-ap: ${verdict}`,
+      });
+    }
+    assert.deepEqual(received[0]!.body, { scenario: 'cp-vs-ap' }, 'no duration: the default');
+  });
+
+  it('a scenario run that failed is one line, exit 1', async () => {
+    answer = () => ({
+      status: 201,
+      body: { id: 'r1', phase: 'failed', ops: 0, error: 'control did not answer' },
+    });
+    const run = await faultline(env, 'scenario', 'run', 'baseline', '--json');
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr, 'faultline: run r1 failed: control did not answer\n');
+  });
+
+  it('report prints the newest report, or the one named; says how to make the first', async () => {
+    answer = (r) =>
+      r.url === '/reports'
+        ? { status: 200, body: [{ id: 'r1' }, { id: 'r0' }] }
+        : finishedRun('invalid')(r);
+    const newest = await faultline(env, 'report');
+    assert.equal(newest.code, 0, newest.stderr);
+    assert.equal(newest.stdout, '# cp-vs-ap: invalid\n');
+    const named = await faultline(env, 'report', 'r1', '--json');
+    assert.equal(named.code, 0, named.stderr);
+    assert.equal((JSON.parse(named.stdout) as { id: string }).id, 'r1');
+    assert.deepEqual(
+      received.map((r) => r.url),
+      ['/reports', '/reports/r1', '/reports/r1'],
+    );
+
+    answer = () => ({ status: 200, body: [] });
+    const none = await faultline(env, 'report');
+    assert.equal(none.code, 0, none.stderr);
+    assert.equal(none.stdout, 'no reports yet: run one with `faultline scenario run cp-vs-ap`\n');
   });
 
   it('writes all of a long --json answer to a pipe before it exits', async () => {

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -20,4 +21,13 @@ export function faultline(env: NodeJS.ProcessEnv, ...args: string[]): Promise<Cl
         resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
+}
+
+/** One line on stderr and nothing on stdout: what every error must look like. */
+export function assertOneLineError(run: CliRun, code: number, line: string | RegExp): void {
+  assert.equal(run.code, code, run.stderr);
+  assert.equal(run.stdout, '');
+  assert.equal(run.stderr.split('\n').length, 2, `one line: ${run.stderr}`);
+  if (typeof line === 'string') assert.equal(run.stderr, `${line}\n`);
+  else assert.match(run.stderr, line);
 }

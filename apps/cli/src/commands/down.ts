@@ -1,12 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Command } from 'commander';
 import { isAlive, readState, removeState, stopTopology } from '@faultline/topology';
+import type { CommandContext } from '../command-context';
 import { printProgress } from './up';
 
 /**
  * Stops the running topology. A foreground `faultline up` is asked to stop its
  * own topology (it owns the terminal); a detached one is stopped from here.
  */
-export async function downCommand(stateFile: string): Promise<number> {
+async function down(stateFile: string): Promise<number> {
   const state = readState(stateFile);
   if (!state) {
     console.log('no topology is running');
@@ -23,3 +25,8 @@ export async function downCommand(stateFile: string): Promise<number> {
   console.log('stopped; nothing is left running');
   return 0;
 }
+
+export const downCommand = (cli: CommandContext): Command =>
+  new Command('down')
+    .description('stop the topology `up` started; no process, port or data is left')
+    .action(cli.action(() => down(cli.stateFile)));

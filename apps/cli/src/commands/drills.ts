@@ -1,5 +1,6 @@
-import type { ControlClient } from '../control-client';
-import type { Drill } from '../control-api';
+import { Command } from 'commander';
+import type { ControlApiClient, Drill } from '@faultline/contracts';
+import { type CommandContext, type JsonFlag, jsonOption } from '../command-context';
 import { formatParams, formatTarget, formatTime } from '../drill-format';
 import { renderTable } from '../table';
 
@@ -18,9 +19,15 @@ export function formatDrills(drills: Drill[]): string {
   );
 }
 
-/** `faultline drills`: the active drills and the last ones ended. */
-export async function drillsCommand(control: ControlClient, json: boolean): Promise<number> {
-  const drills = await control.request<Drill[]>('GET', '/drills');
+async function listDrills(control: ControlApiClient, json: boolean): Promise<number> {
+  const drills = await control.drills();
   console.log(json ? JSON.stringify(drills, null, 2) : formatDrills(drills));
   return 0;
 }
+
+/** `faultline drills`: the active drills and the last ones ended. */
+export const drillsCommand = (cli: CommandContext): Command =>
+  new Command('drills')
+    .description('the active drills and the last ones ended')
+    .addOption(jsonOption())
+    .action(cli.action(({ json }: JsonFlag) => listDrills(cli.control(), Boolean(json))));

@@ -1,10 +1,13 @@
+import { Command } from 'commander';
 import {
   type EndpointStatus,
   type LinkStatus,
   type NodeStatus,
   type TopologyStatus,
   topologyStatus,
+  type TopologyState,
 } from '@faultline/topology';
+import { type CommandContext, type JsonFlag, jsonOption } from '../command-context';
 import { renderTable } from '../table';
 import { requireState } from './state';
 
@@ -44,13 +47,25 @@ export function formatStatus(status: TopologyStatus): string {
   return `${nodes}\n\n${formatEndpoints(status.endpoints)}\n\n${links}`;
 }
 
-export async function statusCommand(stateFile: string, json: boolean): Promise<number> {
-  const state = requireState(stateFile);
-  const status = await topologyStatus(state);
+/** `status --json` (and `up --detach --json`): the status, and the control API with its token. */
+export const statusJson = (state: TopologyState, status: TopologyStatus): string => {
   const control = {
     url: state.nodes.find((n) => n.name === 'control')?.url,
     token: state.adminToken,
   };
-  console.log(json ? JSON.stringify({ ...status, control }, null, 2) : formatStatus(status));
+  return JSON.stringify({ ...status, control }, null, 2);
+};
+
+async function showStatus(stateFile: string, json: boolean): Promise<number> {
+  const state = requireState(stateFile);
+  const status = await topologyStatus(state);
+  console.log(json ? statusJson(state, status) : formatStatus(status));
   return status.nodes.every((n) => n.healthy) ? 0 : 1;
 }
+
+/** `faultline status`: the local topology's nodes (probed now), endpoints and links. */
+export const statusCommand = (cli: CommandContext): Command =>
+  new Command('status')
+    .description('nodes, endpoints and links and their health; exits 1 when a node is unhealthy')
+    .addOption(jsonOption('print JSON instead of a table, with the control API and its token'))
+    .action(cli.action(({ json }: JsonFlag) => showStatus(cli.stateFile, Boolean(json))));

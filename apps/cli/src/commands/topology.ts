@@ -1,5 +1,6 @@
-import type { ControlClient } from '../control-client';
-import type { Fault, TopologyView } from '../control-api';
+import { Command } from 'commander';
+import { type CommandContext, type JsonFlag, jsonOption } from '../command-context';
+import type { ControlApiClient, Fault, TopologyView } from '@faultline/contracts';
 import { formatParams } from '../drill-format';
 import { renderTable } from '../table';
 import { formatEndpoints, LINK_HEADER, linkRow, NODE_HEADER, nodeRow } from './status';
@@ -22,9 +23,15 @@ export function formatTopology(topology: TopologyView): string {
   return `${nodes}\n\n${formatEndpoints(topology.endpoints)}\n\n${links}`;
 }
 
-/** `faultline topology`: nodes and links as the control API sees them, with their faults. */
-export async function topologyCommand(control: ControlClient, json: boolean): Promise<number> {
-  const topology = await control.request<TopologyView>('GET', '/topology');
+async function showTopology(control: ControlApiClient, json: boolean): Promise<number> {
+  const topology = await control.topology();
   console.log(json ? JSON.stringify(topology, null, 2) : formatTopology(topology));
   return 0;
 }
+
+/** `faultline topology`: nodes and links as the control API sees them, with their faults. */
+export const topologyCommand = (cli: CommandContext): Command =>
+  new Command('topology')
+    .description('nodes, endpoints and links with the faults active on each')
+    .addOption(jsonOption())
+    .action(cli.action(({ json }: JsonFlag) => showTopology(cli.control(), Boolean(json))));

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Command } from 'commander';
 import {
   anyNodeAlive,
   isAlive,
@@ -17,12 +18,17 @@ import {
   type TopologyState,
   TopologySupervisor,
 } from '@faultline/topology';
-import { formatStatus } from './status';
+import { type CommandContext, jsonOption } from '../command-context';
+import { type HelpItem, helpSection } from '../help-text';
+import { UsageError } from '../usage-error';
+import { formatStatus, statusJson } from './status';
 
-export interface UpOptions {
+interface UpOptions {
   stateFile: string;
   detach: boolean;
   keep: boolean;
+  /** Detached only: the status as `status --json` prints it, and nothing else on stdout. */
+  json: boolean;
 }
 
 export function printProgress(event: ProgressEvent): void {
@@ -138,12 +144,17 @@ async function startDetached(options: UpOptions): Promise<number> {
   child.unref();
   let exited: number | null | undefined;
   child.once('exit', (code) => (exited = code));
-  console.log(`starting the faultline topology in the background (log: ${log})`);
+  if (!options.json) {
+    console.log(`starting the faultline topology in the background (log: ${log})`);
+  }
   for (;;) {
     const state = readState(options.stateFile);
     if (state?.nodes.some((n) => n.name === 'control')) {
-      await printSummary(state);
-      console.log('running in the background; stop it with `faultline down`');
+      if (options.json) console.log(statusJson(state, await topologyStatus(state)));
+      else {
+        await printSummary(state);
+        console.log('running in the background; stop it with `faultline down`');
+      }
       return 0;
     }
     if (exited !== undefined) {
@@ -153,9 +164,46 @@ async function startDetached(options: UpOptions): Promise<number> {
   }
 }
 
-export async function upCommand(options: UpOptions): Promise<number> {
+async function up(options: UpOptions): Promise<number> {
   claimStateFile(options.stateFile);
   if (options.detach) return startDetached(options);
   console.log('starting the faultline topology');
   return runInForeground(options);
 }
+
+/** What `up` reads from its environment, besides where the state and the cache are. */
+const UP_ENVIRONMENT: HelpItem[] = [
+  [
+    'FAULTLINE_WORKLOAD_RATE',
+    'the background workload: operations per second per client, 0 to 50 (default 1; 0: none)',
+  ],
+  ['CATALOG_ORDERING', "the catalog's write ordering: wall (the default) or hlc"],
+  [
+    'REDIS_MIN_REPLICAS_TO_WRITE',
+    'replicas (0 to 2) a Redis primary needs, acknowledged within 1 s, to take a write (default 0)',
+  ],
+];
+
+export const upCommand = (cli: CommandContext): Command =>
+  new Command('up')
+    .description('start the local topology and wait until every node is healthy; Ctrl-C stops it')
+    .option('--detach', 'leave it running in the background, supervised (log: up.log)')
+    .option('--keep', 'keep its data directory after it stops')
+    .addOption(jsonOption('with --detach: print the status as `status --json` does'))
+    .addHelpText(
+      'after',
+      ({ command }) => `\n${helpSection(command, 'Environment:', UP_ENVIRONMENT)}`,
+    )
+    .action(
+      cli.action(async (flags: { detach?: boolean; keep?: boolean; json?: boolean }) => {
+        if (flags.json && !flags.detach) {
+          throw new UsageError('up --json needs --detach: in the foreground, up prints as it goes');
+        }
+        return up({
+          stateFile: cli.stateFile,
+          detach: Boolean(flags.detach),
+          keep: Boolean(flags.keep),
+          json: Boolean(flags.json),
+        });
+      }),
+    );
