@@ -119,6 +119,20 @@ if ! cat "$requirements" "$constraints" | cmp -s - "$chart_checks/installed.txt"
   cat "$requirements" "$constraints" >"$chart_checks/installed.txt"
 fi
 
+# --- The API fuzzer (Python) -------------------------------------------------------
+api_fuzz="$cache/api-fuzz"
+fuzz_requirements="$root/tools/api-fuzz/requirements.txt"
+fuzz_constraints="$root/tools/api-fuzz/constraints.txt"
+if ! cat "$fuzz_requirements" "$fuzz_constraints" | cmp -s - "$api_fuzz/installed.txt" 2>/dev/null; then
+  say "installing the API fuzzer into $api_fuzz (Schemathesis)"
+  rm -rf "$api_fuzz"
+  python3 -m venv "$api_fuzz" ||
+    fail "could not create a Python virtualenv; run: sudo apt-get install -y python3-venv"
+  "$api_fuzz/bin/pip" install --quiet --disable-pip-version-check -r "$fuzz_requirements" -c "$fuzz_constraints" ||
+    fail "pip could not install $fuzz_requirements; see the output above"
+  cat "$fuzz_requirements" "$fuzz_constraints" >"$api_fuzz/installed.txt"
+fi
+
 cat >"$cache/toolchain.json" <<JSON
 {
   "kafkaVersion": "$KAFKA_VERSION",
@@ -128,7 +142,8 @@ cat >"$cache/toolchain.json" <<JSON
   "helmVersion": "$HELM_VERSION",
   "helm": "$helm",
   "kubernetesValidate": "$chart_checks/bin/kubernetes-validate",
-  "checkov": "$chart_checks/bin/checkov"
+  "checkov": "$chart_checks/bin/checkov",
+  "schemathesis": "$api_fuzz/bin/schemathesis"
 }
 JSON
 say "ready (Kafka $KAFKA_VERSION, Toxiproxy $TOXIPROXY_VERSION, Helm $HELM_VERSION, cache $cache)"

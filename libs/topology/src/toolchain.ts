@@ -35,26 +35,31 @@ function required(path: string | undefined, what: string): string {
   return path;
 }
 
-/** The manifest scripts/provision.sh writes once Kafka and Toxiproxy are installed. */
-interface ProvisionedTools {
+/** What scripts/provision.sh installs outside the system packages, recorded in toolchain.json. */
+export interface ProvisionedTools {
   kafkaClasspathFile: string;
   toxiproxyServer: string;
+  helm: string;
+  kubernetesValidate: string;
+  checkov: string;
+  schemathesis: string;
 }
 
-function readProvisionedTools(): ProvisionedTools {
+function readProvisionedTools(): Partial<ProvisionedTools> {
   const manifest = join(cacheDir(), 'toolchain.json');
   if (!existsSync(manifest)) {
-    throw new TopologyError(
-      `Kafka and Toxiproxy are not provisioned (${manifest} missing): ${PROVISION_HINT}`,
-    );
+    throw new TopologyError(`nothing is provisioned yet (${manifest} missing): ${PROVISION_HINT}`);
   }
-  return JSON.parse(readFileSync(manifest, 'utf8')) as ProvisionedTools;
+  return JSON.parse(readFileSync(manifest, 'utf8')) as Partial<ProvisionedTools>;
 }
+
+/** The path of one provisioned tool, checked to exist. */
+export const provisionedTool = (name: keyof ProvisionedTools): string =>
+  required(readProvisionedTools()[name], name);
 
 export function resolveToolchain(): Toolchain {
   const pgBinDir = process.env.FAULTLINE_PG_BIN ?? '/usr/lib/postgresql/15/bin';
   required(join(pgBinDir, 'postgres'), `PostgreSQL server (${pgBinDir}/postgres)`);
-  const tools = readProvisionedTools();
   const javaHome = process.env.JAVA_HOME;
   return {
     pgBinDir,
@@ -62,10 +67,7 @@ export function resolveToolchain(): Toolchain {
     redisSentinel: required(onPath('redis-sentinel'), 'redis-sentinel'),
     prometheus: required(onPath('prometheus'), 'prometheus'),
     java: required(javaHome ? join(javaHome, 'bin', 'java') : onPath('java'), 'java'),
-    kafkaClasspath: readFileSync(
-      required(tools.kafkaClasspathFile, 'Kafka classpath'),
-      'utf8',
-    ).trim(),
-    toxiproxyServer: required(tools.toxiproxyServer, 'toxiproxy-server'),
+    kafkaClasspath: readFileSync(provisionedTool('kafkaClasspathFile'), 'utf8').trim(),
+    toxiproxyServer: provisionedTool('toxiproxyServer'),
   };
 }
