@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+import { pgApplicationName } from './model';
 
 /**
  * Probes that say whether a node answers as its role requires. Each is bounded by ~2 s.
@@ -40,6 +41,19 @@ export async function pgQuery<T>(
 }
 
 /** What a PostgreSQL node says it is: a standby is in recovery, a primary is not. */
+/**
+ * Makes the primary at `primary` keep WAL for the standby `nodeName` from now on (a physical
+ * slot, created once; slots are not replicated, so each new primary needs its own).
+ */
+export async function keepReplicationSlot(primary: Endpoint, nodeName: string): Promise<void> {
+  const slot = pgApplicationName(nodeName);
+  await pgQuery(
+    primary,
+    `SELECT pg_create_physical_replication_slot('${slot}', true)
+       WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = '${slot}')`,
+  );
+}
+
 export async function postgresRole(node: Endpoint): Promise<'primary' | 'replica'> {
   const [row] = await pgQuery<{ recovering: boolean }>(
     node,

@@ -10,6 +10,7 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node';
 import { ControlEnvironment } from '../config/control-environment';
+import { RepeatingTask } from '../scheduling/repeating-task';
 import { TopologySource } from '../topology/topology-source';
 import { SharedFaultBackend } from './shared-fault-backend';
 
@@ -110,8 +111,19 @@ const isHeld = (pod: V1Pod) =>
 @Injectable()
 export class KubernetesFaultBackend extends SharedFaultBackend {
   private cluster: Cluster | undefined;
-  private roleTimer: NodeJS.Timeout | undefined;
   private lastRoleProblem = '';
+  private readonly roleKeeper = new RepeatingTask(
+    () =>
+      this.restoreRoles()
+        .then(() => this.labelRoles())
+        .then(() => (this.lastRoleProblem = ''))
+        .catch((err: Error) => {
+          // Once per distinct problem, not every tick.
+          if (err.message !== this.lastRoleProblem) this.logger.warn(err.message);
+          this.lastRoleProblem = err.message;
+        }),
+    ROLE_LABEL_INTERVAL_MS,
+  );
 
   constructor(
     topology: TopologySource,
@@ -296,24 +308,11 @@ export class KubernetesFaultBackend extends SharedFaultBackend {
    * kill) comes back without the label. Checked every 2 s, from start (pods may not exist yet).
    */
   override start(): void {
-    const tick = () =>
-      void this.restoreRoles()
-        .then(() => this.labelRoles())
-        .then(() => (this.lastRoleProblem = ''))
-        .catch((err: Error) => {
-          // Once per distinct problem, not every tick.
-          if (err.message !== this.lastRoleProblem) this.logger.warn(err.message);
-          this.lastRoleProblem = err.message;
-        })
-        .finally(() => {
-          if (this.roleTimer) this.roleTimer = setTimeout(tick, ROLE_LABEL_INTERVAL_MS);
-        });
-    this.roleTimer = setTimeout(tick, 0);
+    this.roleKeeper.start(0);
   }
 
   override stop(): void {
-    clearTimeout(this.roleTimer);
-    this.roleTimer = undefined;
+    this.roleKeeper.stop();
   }
 
   /** Labels each PostgreSQL and Redis node's pod with its role where the label differs. */

@@ -7,6 +7,7 @@ import {
 import {
   linkAddress,
   pgApplicationName,
+  keepReplicationSlot,
   pgQuery,
   postgresRole,
   resolveNode,
@@ -14,6 +15,7 @@ import {
 } from '@faultline/topology';
 import { ControlEnvironment } from '../config/control-environment';
 import { FaultBackend } from '../drills/fault-backend';
+import { RepeatingTask } from '../scheduling/repeating-task';
 import { RoleChanges } from '../topology/role-changes';
 import { TopologySource } from '../topology/topology-source';
 import { FailoverMetrics, type FailoverTrigger } from './failover-metrics';
@@ -67,7 +69,7 @@ async function candidate(node: TopologyNode): Promise<Candidate> {
 @Injectable()
 export class PostgresFailover implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('PostgresFailover');
-  private timer: NodeJS.Timeout | undefined;
+  private readonly watcher = new RepeatingTask(() => this.watch(), WATCH_INTERVAL_MS);
   private running = false;
   private lastSeen = Date.now();
   private seenSincePromotion = true;
@@ -84,17 +86,11 @@ export class PostgresFailover implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.env.PG_FAILOVER_AFTER <= 0) return;
-    const tick = () =>
-      void this.watch().finally(() => {
-        if (this.timer) this.timer = setTimeout(tick, WATCH_INTERVAL_MS);
-      });
-    this.timer = setTimeout(tick, WATCH_INTERVAL_MS);
+    if (this.env.PG_FAILOVER_AFTER > 0) this.watcher.start();
   }
 
   onApplicationShutdown(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.watcher.stop();
   }
 
   /** One look at the primary through the operator's link; a failover once it is overdue. */
@@ -215,14 +211,7 @@ export class PostgresFailover implements OnApplicationBootstrap, OnApplicationSh
     const others = this.topology
       .current()
       .nodes.filter((n) => n.kind === 'postgres' && n.name !== primary.name);
-    for (const node of others) {
-      const slot = pgApplicationName(node.name);
-      await pgQuery(
-        primary,
-        `SELECT pg_create_physical_replication_slot('${slot}', true)
-           WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = '${slot}')`,
-      );
-    }
+    for (const node of others) await keepReplicationSlot(primary, node.name);
     // Its own slot, from when it was a standby's, would hold WAL for no one.
     const own = pgApplicationName(primary.name);
     await pgQuery(

@@ -17,6 +17,7 @@ import {
 } from '@faultline/topology';
 import { ControlEnvironment } from '../config/control-environment';
 import { FaultBackend } from '../drills/fault-backend';
+import { RepeatingTask } from '../scheduling/repeating-task';
 import { RoleChanges } from '../topology/role-changes';
 import { TopologySource } from '../topology/topology-source';
 import { FailoverMetrics } from './failover-metrics';
@@ -84,7 +85,13 @@ async function viewOf(sentinel: TopologyNode): Promise<SentinelView> {
 @Injectable()
 export class RedisFailover implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RedisFailover');
-  private timer: NodeJS.Timeout | undefined;
+  private readonly follower = new RepeatingTask(
+    () =>
+      this.follow().catch((err: Error) =>
+        this.logger.warn(`following the Sentinels: ${err.message}`),
+      ),
+    FOLLOW_INTERVAL_MS,
+  );
   private following = false;
   private switchoverAsked = false;
   private readonly replicaof: string;
@@ -100,18 +107,11 @@ export class RedisFailover implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onApplicationBootstrap(): void {
-    const tick = () =>
-      void this.follow()
-        .catch((err: Error) => this.logger.warn(`following the Sentinels: ${err.message}`))
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, FOLLOW_INTERVAL_MS);
-        });
-    this.timer = setTimeout(tick, FOLLOW_INTERVAL_MS);
+    this.follower.start();
   }
 
   onApplicationShutdown(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.follower.stop();
   }
 
   /** Carries out the Sentinels' choice of primary, then keeps every node in its role. */

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { appendFileSync, chownSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { pgQuery, postgresHealthy } from '../health';
+import { keepReplicationSlot, pgQuery, postgresHealthy } from '../health';
 import {
   HOST,
   linkAddress,
@@ -180,13 +180,8 @@ export async function rejoinAsStandby(
     linkPort: linkToPrimary(links, node.name),
     dataDir,
   };
-  const slot = pgApplicationName(node.name);
   // The new primary keeps this node's WAL from now on, whether it rewinds or clones.
-  await pgQuery(
-    { host: HOST, port: standby.linkPort },
-    `SELECT pg_create_physical_replication_slot('${slot}', true)
-       WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = '${slot}')`,
-  );
+  await keepReplicationSlot({ host: HOST, port: standby.linkPort }, node.name);
   // pg_rewind reads the new timeline from the primary's control file, which only its first
   // checkpoint after promotion writes: before that it sees one timeline and rewinds nothing.
   await pgQuery({ host: HOST, port: standby.linkPort }, 'CHECKPOINT');
