@@ -27,7 +27,9 @@ interface HarEntry {
 
 /**
  * Runs Schemathesis against one service's OpenAPI document: no 5xx, responses that match their
- * documented schemas and content types. Every request and response is kept as HAR.
+ * documented schemas and content types. Its stateful phase chains operations through the links
+ * it infers (a new account's id into a payment, a payment's into its refund). Every request and
+ * response is kept as HAR.
  */
 async function fuzz(
   service: string,
@@ -44,7 +46,7 @@ async function fuzz(
     '--checks',
     'not_a_server_error,response_schema_conformance,content_type_conformance',
     '--phases',
-    'examples,coverage,fuzzing',
+    'examples,coverage,fuzzing,stateful',
     '--max-examples',
     String(CASES_PER_OPERATION),
     '--seed',
@@ -123,6 +125,8 @@ describe(
       console.log(
         `# ${opened.size} accounts opened by the fuzzer; ledger ${JSON.stringify(ledger)}`,
       );
+      // Stateful testing chains a new account into payments and a payment into its refund.
+      assert.ok(Number(ledger!.payments) > 0, 'no payment was made: the check would prove little');
       assert.equal(
         Number(ledger!.balances),
         openedTotal - Number(ledger!.payments) + Number(ledger!.refunds),

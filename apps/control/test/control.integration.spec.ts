@@ -194,6 +194,18 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
         /ttlSeconds must be an integer from 1 to 3600/,
       ],
       [
+        'ttl null (absent is not null)',
+        post({ kind: 'kill', target: 'kafka-0', ttlSeconds: null }),
+        400,
+        /ttlSeconds must be an integer from 1 to 3600/,
+      ],
+      [
+        'params null',
+        post({ kind: 'kill', target: 'kafka-0', params: null }),
+        400,
+        /params must be an object/,
+      ],
+      [
         'ttl as a string',
         post({ kind: 'kill', target: 'kafka-0', ttlSeconds: '60' }),
         400,

@@ -24,7 +24,7 @@ class ScenarioBench {
     };
   }
 
-  start(scenario: string, durationSeconds: number, seed?: number) {
+  start(scenario: string, durationSeconds: number, seed?: number | null) {
     const { url, headers } = this.control;
     return httpJson<RunView>(`${url}/runs`, {
       body: { scenario, durationSeconds, ...(seed === undefined ? {} : { seed }) },
@@ -100,11 +100,12 @@ describe('scenarios under wall-clock ordering', { timeout: 900_000 }, () => {
     const second = await bench.start('cp-vs-ap', 10);
     assert.equal(second.status, 409, JSON.stringify(second.body));
     assert.match(JSON.stringify(second.body), /still in progress/);
-    for (const [scenario, duration, message] of [
-      ['toString', 10, /scenario must be one of: baseline, cp-vs-ap/],
-      ['baseline', 7, /durationSeconds must be an integer from 8 to 3600/],
+    for (const [scenario, duration, seed, message] of [
+      ['toString', 10, undefined, /scenario must be one of: baseline, cp-vs-ap/],
+      ['baseline', 7, undefined, /durationSeconds must be an integer from 8 to 3600/],
+      ['baseline', 10, null, /seed must be an integer from 0 to 4294967295/],
     ] as const) {
-      const bad = await bench.start(scenario, duration);
+      const bad = await bench.start(scenario, duration, seed);
       assert.equal(bad.status, 400, JSON.stringify(bad.body));
       assert.match(JSON.stringify(bad.body), message);
     }

@@ -1,7 +1,7 @@
 import { type INestApplication, type Type, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { validateEnvironment } from './environment';
 import { ServiceEnvironment } from './service-environment';
@@ -30,7 +30,46 @@ export function configureService(
       .setDescription(description.description)
       .build(),
   );
+  forbidUnknownBodyProperties(document);
   SwaggerModule.setup('docs', app, document);
+}
+
+type SchemaNode = {
+  $ref?: string;
+  items?: SchemaNode;
+  properties?: Record<string, SchemaNode>;
+  additionalProperties?: unknown;
+};
+
+/**
+ * The validation pipe refuses a property a body's DTO does not declare (forbidNonWhitelisted):
+ * the document says so too (`additionalProperties: false` on every request body's schema and
+ * the schemas nested in it), so a client, or a fuzzer, knows what a valid body is.
+ */
+function forbidUnknownBodyProperties(document: OpenAPIObject): void {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, SchemaNode>;
+  const closed = new Set<string>();
+  const close = (node: SchemaNode | undefined): void => {
+    if (!node) return;
+    if (node.$ref) {
+      const name = node.$ref.replace('#/components/schemas/', '');
+      if (closed.has(name)) return;
+      closed.add(name);
+      close(schemas[name]);
+      return;
+    }
+    close(node.items);
+    if (!node.properties) return;
+    node.additionalProperties ??= false;
+    Object.values(node.properties).forEach(close);
+  };
+  for (const path of Object.values(document.paths)) {
+    for (const operation of Object.values(path) as { requestBody?: unknown }[]) {
+      const body = operation?.requestBody as
+        { content?: Record<string, { schema?: SchemaNode }> } | undefined;
+      close(body?.content?.['application/json']?.schema);
+    }
+  }
 }
 
 /** Starts a service: logger, conventions, graceful shutdown, then listen on PORT/BIND_ADDRESS. */

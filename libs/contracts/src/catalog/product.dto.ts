@@ -2,21 +2,22 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export const MAX_QUANTITY = 1_000_000_000;
+export const MAX_PRICE_CENTS = 1_000_000_000_000;
 
 export class PutProductDto {
-  @ApiProperty({ example: 'Espresso cup', maxLength: 200 })
+  @ApiProperty({ example: 'Espresso cup', minLength: 1, maxLength: 200 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name!: string;
 
-  @ApiProperty({ example: 1_250, minimum: 0 })
+  @ApiProperty({ type: 'integer', example: 1_250, minimum: 0, maximum: MAX_PRICE_CENTS })
   @IsInt()
   @Min(0)
-  @Max(1_000_000_000_000)
+  @Max(MAX_PRICE_CENTS)
   priceCents!: number;
 
-  @ApiProperty({ example: 40, minimum: 0 })
+  @ApiProperty({ type: 'integer', example: 40, minimum: 0, maximum: MAX_QUANTITY })
   @IsInt()
   @Min(0)
   @Max(MAX_QUANTITY)
@@ -24,13 +25,13 @@ export class PutProductDto {
 }
 
 export class ReserveDto {
-  @ApiProperty({ example: 2, minimum: 1 })
+  @ApiProperty({ type: 'integer', example: 2, minimum: 1, maximum: MAX_QUANTITY })
   @IsInt()
   @Min(1)
   @Max(MAX_QUANTITY)
   qty!: number;
 
-  @ApiProperty({ example: 'order-42', maxLength: 200 })
+  @ApiProperty({ example: 'order-42', minLength: 1, maxLength: 200 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -38,7 +39,7 @@ export class ReserveDto {
 }
 
 export class ReleaseDto {
-  @ApiProperty({ example: 'order-42', maxLength: 200 })
+  @ApiProperty({ example: 'order-42', minLength: 1, maxLength: 200 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsString, Max, Min } from 'class-validator';
+import { OptionalField } from '../optional-field';
 import {
   DEFAULT_TTL_SECONDS,
   DRILL_KINDS,
@@ -34,7 +35,7 @@ export class CreateDrillDto implements DrillRequest {
     description:
       'partition: {mode: blackhole|refuse}; latency: {latencyMs, jitterMs}; replication-delay: {delayMs}; replication-mode: {mode: async}; clock-skew: {offsetMs}',
   })
-  @IsOptional()
+  @OptionalField()
   @IsObject({ message: 'params must be an object' })
   params?: DrillParams;
 
@@ -44,7 +45,7 @@ export class CreateDrillDto implements DrillRequest {
     maximum: MAX_TTL_SECONDS,
     default: DEFAULT_TTL_SECONDS,
   })
-  @IsOptional()
+  @OptionalField()
   @IsInt({ message: `ttlSeconds must be an integer from 1 to ${MAX_TTL_SECONDS}` })
   @Min(1, { message: `ttlSeconds must be an integer from 1 to ${MAX_TTL_SECONDS}` })
   @Max(MAX_TTL_SECONDS, { message: `ttlSeconds must be an integer from 1 to ${MAX_TTL_SECONDS}` })

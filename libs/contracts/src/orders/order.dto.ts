@@ -12,14 +12,17 @@ import {
   ValidateNested,
 } from 'class-validator';
 
+/** What a sku may be: 1-64 letters, digits, '.', '_' or '-', not starting with a punctuation mark. */
+const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 export class OrderItemDto {
-  @ApiProperty({ example: 'cup-1' })
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+  @ApiProperty({ example: 'cup-1', pattern: SKU_PATTERN.source })
+  @Matches(SKU_PATTERN, {
     message: "sku must be 1-64 letters, digits, '.', '_' or '-'",
   })
   sku!: string;
 
-  @ApiProperty({ example: 2, minimum: 1, maximum: 1000 })
+  @ApiProperty({ type: 'integer', example: 2, minimum: 1, maximum: 1000 })
   @IsInt()
   @Min(1)
   @Max(1000)

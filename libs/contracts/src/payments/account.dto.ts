@@ -3,13 +3,14 @@ import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validato
 import { MAX_AMOUNT } from './money';
 
 export class CreateAccountDto {
-  @ApiProperty({ example: 'alice', maxLength: 200 })
+  @ApiProperty({ example: 'alice', minLength: 1, maxLength: 200 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   owner!: string;
 
   @ApiProperty({
+    type: 'integer',
     description: 'Opening balance in minor units',
     example: 10_000,
     minimum: 0,

@@ -7,13 +7,19 @@ export class CreatePaymentDto {
   @IsUUID()
   accountId!: string;
 
-  @ApiProperty({ description: 'Minor units', example: 1_999, minimum: 1, maximum: MAX_AMOUNT })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Minor units',
+    example: 1_999,
+    minimum: 1,
+    maximum: MAX_AMOUNT,
+  })
   @IsInt()
   @Min(1)
   @Max(MAX_AMOUNT)
   amount!: number;
 
-  @ApiProperty({ example: 'order-42', maxLength: 200 })
+  @ApiProperty({ example: 'order-42', minLength: 1, maxLength: 200 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)

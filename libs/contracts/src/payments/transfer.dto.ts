@@ -11,7 +11,13 @@ export class CreateTransferDto {
   @IsUUID()
   to!: string;
 
-  @ApiProperty({ description: 'Minor units', example: 250, minimum: 1, maximum: MAX_AMOUNT })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Minor units',
+    example: 250,
+    minimum: 1,
+    maximum: MAX_AMOUNT,
+  })
   @IsInt()
   @Min(1)
   @Max(MAX_AMOUNT)

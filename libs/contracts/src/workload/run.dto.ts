@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Max, Min } from 'class-validator';
+import { OptionalField } from '../optional-field';
 import type { Verdict } from '@faultline/history';
 import {
   DEFAULT_DURATION_SECONDS,
@@ -31,7 +32,7 @@ export class StartRunDto implements RunRequest {
     maximum: MAX_DURATION_SECONDS,
     default: DEFAULT_DURATION_SECONDS,
   })
-  @IsOptional()
+  @OptionalField()
   @IsInt({ message: DURATION_RANGE })
   @Min(MIN_DURATION_SECONDS, { message: DURATION_RANGE })
   @Max(MAX_DURATION_SECONDS, { message: DURATION_RANGE })
@@ -45,7 +46,7 @@ export class StartRunDto implements RunRequest {
       "The seed of the run's operation generators: the same seed replays the same operations " +
       'and drill schedule. Omitted: the run picks one at random and reports it.',
   })
-  @IsOptional()
+  @OptionalField()
   @IsInt({ message: SEED_RANGE })
   @Min(0, { message: SEED_RANGE })
   @Max(MAX_SEED, { message: SEED_RANGE })
