@@ -8,7 +8,9 @@ export interface Panel {
   title?: string;
   description?: string;
   datasource?: { type?: string; uid?: string };
-  targets?: { expr?: string; datasource?: { type?: string; uid?: string } }[];
+  gridPos?: { x: number; y: number; w: number; h: number };
+  fieldConfig?: { defaults?: { noValue?: string } };
+  targets?: { refId?: string; expr?: string; datasource?: { type?: string; uid?: string } }[];
   panels?: Panel[];
 }
 
@@ -20,21 +22,29 @@ export interface Dashboard {
   annotations?: { list?: { expr?: string; datasource?: { uid?: string } }[] };
 }
 
-/** Every dashboard in grafana/dashboards, parsed (a file that is not JSON throws, naming it). */
-export function loadDashboards(dir: string): Dashboard[] {
+/** A dashboard file: its name and its text. */
+export interface DashboardText {
+  file: string;
+  json: string;
+}
+
+/** The dashboard files of a directory (grafana/dashboards), by name. */
+export function dashboardTexts(dir: string): DashboardText[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((file) => {
-      try {
-        return {
-          ...(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Omit<Dashboard, 'file'>),
-          file,
-        };
-      } catch (err) {
-        throw new Error(`${file}: ${(err as Error).message}`);
-      }
-    });
+    .map((file) => ({ file, json: readFileSync(join(dir, file), 'utf8') }));
+}
+
+/** Every dashboard in grafana/dashboards, parsed (a file that is not JSON throws, naming it). */
+export function loadDashboards(dir: string): Dashboard[] {
+  return dashboardTexts(dir).map(({ file, json }) => {
+    try {
+      return { ...(JSON.parse(json) as Omit<Dashboard, 'file'>), file };
+    } catch (err) {
+      throw new Error(`${file}: ${(err as Error).message}`);
+    }
+  });
 }
 
 /** The panels of a dashboard, rows flattened. */

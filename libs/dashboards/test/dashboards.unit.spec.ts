@@ -51,6 +51,11 @@ describe('Grafana dashboards', () => {
         }
       });
 
+      it('says on every stat panel what no data means (noValue), not an empty frame', () => {
+        for (const panel of allPanels(dashboard).filter((p) => p.type === 'stat'))
+          assert.ok(panel.fieldConfig?.defaults?.noValue, `panel "${panel.title}" has no noValue`);
+      });
+
       it('uses only the datasources the provisioning defines', () => {
         for (const uid of datasourceUids(dashboard))
           assert.ok(provisionedUids.includes(uid), `unknown datasource uid ${uid}`);
