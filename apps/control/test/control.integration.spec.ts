@@ -334,7 +334,9 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
       await eventually(async () => assert.equal((await read()).body.name, 'after'), 20_000);
     });
 
-    it('latency on a link: the measured round trip grows by at least the latency', async () => {
+    it('latency on a link: the measured round trip grows by the latency', async () => {
+      /** How much slower the fastest of ten reads may have been than a read under latency. */
+      const BASELINE_NOISE_MS = 10;
       const strongRead = async () => {
         const started = performance.now();
         const res = await httpJson(`${url('catalog-a')}/products/p1`, {
@@ -353,8 +355,10 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
       const d = await drill('latency', 'catalog-a->redis-primary', { latencyMs: 300 });
       try {
         const during = await fastest(2);
+        // The latency bounds the round trip from below; the baseline's own few milliseconds
+        // vary with the machine's load (CI once saw 304 ms against a 5 ms baseline).
         assert.ok(
-          during >= before + 300,
+          during >= 300 && during - before >= 300 - BASELINE_NOISE_MS,
           `round trip ${during.toFixed(0)} ms, was ${before.toFixed(0)} ms`,
         );
         // The observer polls every second.
