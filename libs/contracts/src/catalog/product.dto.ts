@@ -1,48 +1,30 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IntegerField, TextField } from '../fields';
 
 export const MAX_QUANTITY = 1_000_000_000;
 export const MAX_PRICE_CENTS = 1_000_000_000_000;
 
 export class PutProductDto {
-  @ApiProperty({ example: 'Espresso cup', minLength: 1, maxLength: 200 })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @TextField({ example: 'Espresso cup', maxLength: 200 })
   name!: string;
 
-  @ApiProperty({ type: 'integer', example: 1_250, minimum: 0, maximum: MAX_PRICE_CENTS })
-  @IsInt()
-  @Min(0)
-  @Max(MAX_PRICE_CENTS)
+  @IntegerField({ example: 1_250, minimum: 0, maximum: MAX_PRICE_CENTS })
   priceCents!: number;
 
-  @ApiProperty({ type: 'integer', example: 40, minimum: 0, maximum: MAX_QUANTITY })
-  @IsInt()
-  @Min(0)
-  @Max(MAX_QUANTITY)
+  @IntegerField({ example: 40, minimum: 0, maximum: MAX_QUANTITY })
   stock!: number;
 }
 
 export class ReserveDto {
-  @ApiProperty({ type: 'integer', example: 2, minimum: 1, maximum: MAX_QUANTITY })
-  @IsInt()
-  @Min(1)
-  @Max(MAX_QUANTITY)
+  @IntegerField({ example: 2, minimum: 1, maximum: MAX_QUANTITY })
   qty!: number;
 
-  @ApiProperty({ example: 'order-42', minLength: 1, maxLength: 200 })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @TextField({ example: 'order-42', maxLength: 200 })
   orderId!: string;
 }
 
 export class ReleaseDto {
-  @ApiProperty({ example: 'order-42', minLength: 1, maxLength: 200 })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @TextField({ example: 'order-42', maxLength: 200 })
   orderId!: string;
 }
 

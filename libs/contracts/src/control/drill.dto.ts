@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsObject, IsString, Max, Min } from 'class-validator';
-import { OptionalField } from '../optional-field';
+import { IsIn, IsObject, IsString } from 'class-validator';
+import { IntegerField, OptionalField } from '../fields';
 import {
   DEFAULT_TTL_SECONDS,
   DRILL_KINDS,
@@ -39,16 +39,13 @@ export class CreateDrillDto implements DrillRequest {
   @IsObject({ message: 'params must be an object' })
   params?: DrillParams;
 
-  @ApiPropertyOptional({
-    type: 'integer',
+  @IntegerField({
     minimum: 1,
     maximum: MAX_TTL_SECONDS,
     default: DEFAULT_TTL_SECONDS,
+    message: `ttlSeconds must be an integer from 1 to ${MAX_TTL_SECONDS}`,
+    optional: true,
   })
-  @OptionalField()
-  @IsInt({ message: `ttlSeconds must be an integer from 1 to ${MAX_TTL_SECONDS}` })
-  @Min(1, { message: `ttlSeconds must be an integer from 1 to ${MAX_TTL_SECONDS}` })
-  @Max(MAX_TTL_SECONDS, { message: `ttlSeconds must be an integer from 1 to ${MAX_TTL_SECONDS}` })
   ttlSeconds?: number;
 }
 

@@ -4,13 +4,11 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsInt,
   IsUUID,
   Matches,
-  Max,
-  Min,
   ValidateNested,
 } from 'class-validator';
+import { IntegerField } from '../fields';
 
 /** What a sku may be: 1-64 letters, digits, '.', '_' or '-', not starting with a punctuation mark. */
 const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -22,10 +20,7 @@ export class OrderItemDto {
   })
   sku!: string;
 
-  @ApiProperty({ type: 'integer', example: 2, minimum: 1, maximum: 1000 })
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntegerField({ example: 2, minimum: 1, maximum: 1000 })
   qty!: number;
 }
 

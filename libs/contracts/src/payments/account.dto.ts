@@ -1,24 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IntegerField, TextField } from '../fields';
 import { MAX_AMOUNT } from './money';
 
 export class CreateAccountDto {
-  @ApiProperty({ example: 'alice', minLength: 1, maxLength: 200 })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @TextField({ example: 'alice', maxLength: 200 })
   owner!: string;
 
-  @ApiProperty({
-    type: 'integer',
+  @IntegerField({
     description: 'Opening balance in minor units',
     example: 10_000,
     minimum: 0,
     maximum: MAX_AMOUNT,
   })
-  @IsInt()
-  @Min(0)
-  @Max(MAX_AMOUNT)
   initialBalance!: number;
 }
 

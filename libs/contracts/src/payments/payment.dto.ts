@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsNotEmpty, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsUUID } from 'class-validator';
+import { IntegerField, TextField } from '../fields';
 import { MAX_AMOUNT } from './money';
 
 export class CreatePaymentDto {
@@ -7,22 +8,10 @@ export class CreatePaymentDto {
   @IsUUID()
   accountId!: string;
 
-  @ApiProperty({
-    type: 'integer',
-    description: 'Minor units',
-    example: 1_999,
-    minimum: 1,
-    maximum: MAX_AMOUNT,
-  })
-  @IsInt()
-  @Min(1)
-  @Max(MAX_AMOUNT)
+  @IntegerField({ description: 'Minor units', example: 1_999, minimum: 1, maximum: MAX_AMOUNT })
   amount!: number;
 
-  @ApiProperty({ example: 'order-42', minLength: 1, maxLength: 200 })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @TextField({ example: 'order-42', maxLength: 200 })
   reference!: string;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsUUID, Max, Min } from 'class-validator';
+import { IsUUID } from 'class-validator';
+import { IntegerField } from '../fields';
 import { MAX_AMOUNT } from './money';
 
 export class CreateTransferDto {
@@ -11,16 +12,7 @@ export class CreateTransferDto {
   @IsUUID()
   to!: string;
 
-  @ApiProperty({
-    type: 'integer',
-    description: 'Minor units',
-    example: 250,
-    minimum: 1,
-    maximum: MAX_AMOUNT,
-  })
-  @IsInt()
-  @Min(1)
-  @Max(MAX_AMOUNT)
+  @IntegerField({ description: 'Minor units', example: 250, minimum: 1, maximum: MAX_AMOUNT })
   amount!: number;
 }
 

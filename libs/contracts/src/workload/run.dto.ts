@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, Max, Min } from 'class-validator';
-import { OptionalField } from '../optional-field';
+import { IsIn } from 'class-validator';
+import { IntegerField } from '../fields';
 import type { Verdict } from '@faultline/history';
 import {
   DEFAULT_DURATION_SECONDS,
@@ -18,38 +18,30 @@ import {
 } from './runs';
 
 const VERDICTS = ['valid', 'invalid', 'unknown'] as const satisfies readonly Verdict[];
-const DURATION_RANGE = `durationSeconds must be an integer from ${MIN_DURATION_SECONDS} to ${MAX_DURATION_SECONDS}`;
-const SEED_RANGE = `seed must be an integer from 0 to ${MAX_SEED}`;
 
 export class StartRunDto implements RunRequest {
   @ApiProperty({ enum: SCENARIO_NAMES })
   @IsIn(SCENARIO_NAMES, { message: `scenario must be one of: ${SCENARIO_NAMES.join(', ')}` })
   scenario!: ScenarioName;
 
-  @ApiPropertyOptional({
-    type: 'integer',
+  @IntegerField({
     minimum: MIN_DURATION_SECONDS,
     maximum: MAX_DURATION_SECONDS,
     default: DEFAULT_DURATION_SECONDS,
+    message: `durationSeconds must be an integer from ${MIN_DURATION_SECONDS} to ${MAX_DURATION_SECONDS}`,
+    optional: true,
   })
-  @OptionalField()
-  @IsInt({ message: DURATION_RANGE })
-  @Min(MIN_DURATION_SECONDS, { message: DURATION_RANGE })
-  @Max(MAX_DURATION_SECONDS, { message: DURATION_RANGE })
   durationSeconds?: number;
 
-  @ApiPropertyOptional({
-    type: 'integer',
+  @IntegerField({
     minimum: 0,
     maximum: MAX_SEED,
     description:
       "The seed of the run's operation generators: the same seed replays the same operations " +
       'and drill schedule. Omitted: the run picks one at random and reports it.',
+    message: `seed must be an integer from 0 to ${MAX_SEED}`,
+    optional: true,
   })
-  @OptionalField()
-  @IsInt({ message: SEED_RANGE })
-  @Min(0, { message: SEED_RANGE })
-  @Max(MAX_SEED, { message: SEED_RANGE })
   seed?: number;
 }
 
