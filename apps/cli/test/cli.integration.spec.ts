@@ -49,6 +49,7 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
         'sentinel-1',
         'sentinel-2',
         'kafka-0',
+        'zipkin',
         'payments-0',
         'catalog-a',
         'catalog-b',
@@ -83,6 +84,7 @@ describe('faultline CLI', { timeout: 600_000 }, () => {
       report.nodes.filter((n) => n.url).map((n) => n.name),
       [
         'toxiproxy',
+        'zipkin',
         'payments-0',
         'catalog-a',
         'catalog-b',

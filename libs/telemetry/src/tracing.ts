@@ -32,10 +32,15 @@ const RECORD_ONLY: SpanProcessor = {
 
 let sdk: NodeSDK | undefined;
 
-/** Whether the standard variables name an OTLP endpoint to export traces to. */
+/**
+ * Whether the standard variables say where to export traces: an OTLP endpoint, or the Zipkin
+ * exporter (OTEL_TRACES_EXPORTER=zipkin, to OTEL_EXPORTER_ZIPKIN_ENDPOINT: the local topology's).
+ */
 export function traceExportConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(
-    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim(),
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() ||
+    env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() ||
+    (env.OTEL_TRACES_EXPORTER?.includes('zipkin') && env.OTEL_EXPORTER_ZIPKIN_ENDPOINT?.trim()),
   );
 }
 
@@ -44,7 +49,7 @@ export function traceExportConfigured(env: NodeJS.ProcessEnv = process.env): boo
  * ioredis, kafkajs, Nest) are first required, hence the preload module.
  *
  * Everything else comes from the standard OTEL_* variables: the exporter (OTLP, protocol from
- * OTEL_EXPORTER_OTLP_PROTOCOL), the batch processor, the sampler, the propagators (W3C
+ * OTEL_EXPORTER_OTLP_PROTOCOL, or Zipkin with OTEL_TRACES_EXPORTER=zipkin), the batch processor, the sampler, the propagators (W3C
  * tracecontext + baggage unless OTEL_PROPAGATORS says otherwise) and the resource.
  */
 export function startTracing(): void {

@@ -74,12 +74,22 @@ it('isOperationalRequest matches /metrics, /health and /ready, with or without a
   }
 });
 
-it('traceExportConfigured follows the OTLP endpoint variables', () => {
+it('traceExportConfigured follows the OTLP endpoint variables, or the Zipkin exporter', () => {
   assert.equal(traceExportConfigured({}), false);
   assert.equal(traceExportConfigured({ OTEL_EXPORTER_OTLP_ENDPOINT: ' ' }), false);
   assert.equal(traceExportConfigured({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }), true);
   assert.equal(
     traceExportConfigured({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces' }),
+    true,
+  );
+  const zipkin = 'http://127.0.0.1:9411/api/v2/spans';
+  assert.equal(traceExportConfigured({ OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin }), false);
+  assert.equal(traceExportConfigured({ OTEL_TRACES_EXPORTER: 'zipkin' }), false);
+  assert.equal(
+    traceExportConfigured({
+      OTEL_TRACES_EXPORTER: 'zipkin',
+      OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin,
+    }),
     true,
   );
 });

@@ -22,6 +22,7 @@ import { launchKafka } from './nodes/kafka';
 import type { LaunchContext } from './nodes/launch';
 import { launchPostgres } from './nodes/postgres';
 import { launchPrometheus } from './nodes/prometheus';
+import { launchZipkin } from './nodes/zipkin';
 import { launchRedis, launchSentinel } from './nodes/redis';
 import { createLinks, launchToxiproxy } from './nodes/toxiproxy';
 import { allocatePorts } from './ports';
@@ -206,6 +207,7 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
         );
       })(),
       start('kafka-0', (s) => launchKafka(ctx, s, portOf('kafka-0:controller'))),
+      start('zipkin', (s) => launchZipkin(ctx, s)),
     ]);
     const envContext: ServiceEnvContext = {
       linkPort: ctx.linkPort,

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { ProcessSpec } from './processes';
 
 export type NodeKind =
-  'postgres' | 'redis' | 'sentinel' | 'kafka' | 'toxiproxy' | 'prometheus' | 'app';
+  'postgres' | 'redis' | 'sentinel' | 'kafka' | 'toxiproxy' | 'prometheus' | 'zipkin' | 'app';
 export type NodeRole =
   'primary' | 'replica' | 'sentinel' | 'broker' | 'proxy' | 'monitor' | 'service';
 
@@ -47,6 +47,8 @@ export const NODES: readonly NodeSpec[] = [
   { name: 'sentinel-1', kind: 'sentinel', role: 'sentinel' },
   { name: 'sentinel-2', kind: 'sentinel', role: 'sentinel' },
   { name: 'kafka-0', kind: 'kafka', role: 'broker' },
+  // Before the services, which export their traces to it from their first request.
+  { name: 'zipkin', kind: 'zipkin', role: 'monitor' },
   { name: 'payments-0', kind: 'app', role: 'service' },
   { name: 'catalog-a', kind: 'app', role: 'service' },
   { name: 'catalog-b', kind: 'app', role: 'service' },

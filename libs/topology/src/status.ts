@@ -68,6 +68,8 @@ async function probe(node: TopologyNode): Promise<boolean> {
       return httpOk(`${node.url}/version`);
     case 'prometheus':
       return httpOk(`${node.url}/-/ready`);
+    case 'zipkin':
+      return httpOk(`${node.url}/health`);
     case 'app':
       return httpOk(`${node.url}/ready`);
   }

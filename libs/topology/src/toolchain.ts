@@ -12,6 +12,7 @@ export interface Toolchain {
   java: string;
   kafkaClasspath: string;
   toxiproxyServer: string;
+  zipkinJar: string;
 }
 
 const PROVISION_HINT = 'run `npm run provision` (it installs what is missing)';
@@ -39,6 +40,7 @@ function required(path: string | undefined, what: string): string {
 export interface ProvisionedTools {
   kafkaClasspathFile: string;
   toxiproxyServer: string;
+  zipkinJar: string;
   helm: string;
   kubernetesValidate: string;
   checkov: string;
@@ -69,5 +71,6 @@ export function resolveToolchain(): Toolchain {
     java: required(javaHome ? join(javaHome, 'bin', 'java') : onPath('java'), 'java'),
     kafkaClasspath: readFileSync(provisionedTool('kafkaClasspathFile'), 'utf8').trim(),
     toxiproxyServer: provisionedTool('toxiproxyServer'),
+    zipkinJar: provisionedTool('zipkinJar'),
   };
 }

@@ -282,6 +282,36 @@ describe('local topology of real servers', { timeout: 600_000 }, () => {
     }
   });
 
+  it('a request to a service is a trace in Zipkin, its pg spans under its server span', async () => {
+    const payments = topology.nodes.find((n) => n.name === 'payments-0')!;
+    const zipkin = topology.nodes.find((n) => n.kind === 'zipkin')!;
+    const opened = await fetch(`${payments.url}/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ owner: 'traced', initialBalance: 5 }),
+    });
+    assert.equal(opened.status, 201);
+    const traceId = opened.headers.get('traceparent')?.split('-')[1];
+    await eventually(async () => {
+      const query = new URLSearchParams({ serviceName: 'payments', spanName: 'post /accounts' });
+      const traces = (await (await fetch(`${zipkin.url}/api/v2/traces?${query}`)).json()) as {
+        traceId: string;
+        id: string;
+        parentId?: string;
+        kind?: string;
+        name: string;
+        localEndpoint: { serviceName: string };
+      }[][];
+      const trace = traceId ? traces.find((t) => t[0]?.traceId === traceId) : traces[0];
+      assert.ok(trace, `no trace of POST /accounts in Zipkin (${traces.length} traces)`);
+      const server = trace.find((s) => s.kind === 'SERVER' && s.name === 'post /accounts')!;
+      assert.ok(server, JSON.stringify(trace.map((s) => s.name)));
+      const pgSpans = trace.filter((s) => s.kind === 'CLIENT' && s.name.startsWith('pg'));
+      assert.ok(pgSpans.length > 0, JSON.stringify(trace.map((s) => s.name)));
+      for (const span of trace) assert.equal(span.localEndpoint.serviceName, 'payments');
+    });
+  });
+
   it('Prometheus scrapes every configured target successfully', async () => {
     const prometheus = topology.nodes.find((n) => n.kind === 'prometheus')!;
     await eventually(async () => {

@@ -5,6 +5,7 @@ import { repoRoot } from '../repository';
 import { httpOk } from '../health';
 import { HOST, type NodeSpec, type RunningNode } from '../model';
 import { launch, type LaunchContext } from './launch';
+import { zipkinSpansEndpoint } from './zipkin';
 
 /**
  * Starts one of the project's Nest apps as the image runs it: `bin/service.js <app>`, which
@@ -35,11 +36,22 @@ export async function launchApp(
       ([k]) => k === 'PATH' || k === 'HOME' || k.startsWith('OTEL_EXPORTER_'),
     ),
   ) as Record<string, string>;
+  // Traces go to the topology's Zipkin, unless the user points the services at an OTLP
+  // endpoint of their own (the standard variables, passed on above).
+  const traces =
+    inherited.OTEL_EXPORTER_OTLP_ENDPOINT || inherited.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+      ? {}
+      : {
+          OTEL_TRACES_EXPORTER: 'zipkin',
+          OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkinSpansEndpoint(
+            `http://${HOST}:${ctx.portOf('zipkin')}`,
+          ),
+        };
   return launch(ctx, spec, {
     process: {
       command: process.execPath,
       args: [entry, app],
-      env: { ...inherited, ...env, PORT: String(port), BIND_ADDRESS: HOST },
+      env: { ...inherited, ...traces, ...env, PORT: String(port), BIND_ADDRESS: HOST },
       replaceEnv: true,
     },
     healthy: () => httpOk(`${url}/ready`),
