@@ -66,6 +66,14 @@ both against each app's validated configuration.
 - { name: FAULTLINE_KILL_HOLDS, value: {{ include "faultline.name" (dict "ctx" $ctx "component" "kill-holds") }} }
 - { name: FAULTLINE_ROLES_CONFIGMAP, value: {{ include "faultline.name" (dict "ctx" $ctx "component" "roles") }} }
 - { name: PG_FAILOVER_AFTER, value: {{ $ctx.Values.postgres.failoverAfterSeconds | quote }} }
+{{- /* The console's dashboards query Prometheus through control; its trace links open the
+trace UI in the user's browser. Without either, the console says so instead. */}}
+{{- with include "faultline.prometheusUrl" $ctx }}
+- { name: FAULTLINE_PROMETHEUS_URL, value: {{ . | quote }} }
+{{- end }}
+{{- with include "faultline.tracesUiUrl" $ctx }}
+- { name: FAULTLINE_TRACES_URL, value: {{ . | quote }} }
+{{- end }}
 # The observer and replication-delay drills log in to every PostgreSQL node.
 - { name: PGUSER, value: postgres }
 {{ include "faultline.secretEnv" (dict "ctx" $ctx "env" "PGPASSWORD" "secret" "postgres" "key" "password") }}

@@ -46,6 +46,7 @@ workload: { http: 8080 }
 prometheus: { http: 9090 }
 grafana: { http: 3000 }
 tempo: { http: 3200, otlp-grpc: 4317 }
+zipkin: { http: 9411 }
 kubernetes-api: { https: 443 }
 otel-collector: { otlp-grpc: 4317, otlp-http: 4318, health: 13133 }
 {{- end -}}
@@ -63,9 +64,49 @@ otel-collector: { otlp-grpc: 4317, otlp-http: 4318, health: 13133 }
 {{- if eq .component "workload" -}}{{ $v.workload.enabled }}
 {{- else if eq .component "prometheus" -}}{{ $v.prometheus.enabled }}
 {{- else if eq .component "grafana" -}}{{ $v.grafana.enabled }}
-{{- else if eq .component "tempo" -}}{{ $v.tempo.enabled }}
+{{- else if eq .component "tempo" -}}{{ eq $v.traces.backend "tempo" }}
+{{- else if eq .component "zipkin" -}}{{ eq $v.traces.backend "zipkin" }}
 {{- else if eq .component "helm-test" -}}true
 {{- else -}}true
+{{- end -}}
+{{- end -}}
+
+{{/* Where Prometheus answers queries: the chart's, else yours (monitoring.prometheusUrl), else empty. */}}
+{{- define "faultline.prometheusUrl" -}}
+{{- if .Values.prometheus.enabled -}}
+{{- printf "http://%s:%s" (include "faultline.name" (dict "ctx" . "component" "prometheus")) (include "faultline.port" (dict "ctx" . "component" "prometheus" "port" "http")) -}}
+{{- else -}}
+{{- .Values.monitoring.prometheusUrl -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The chart's trace backend (zipkin or tempo), where Grafana queries it; empty for none and external. */}}
+{{- define "faultline.tracesQueryUrl" -}}
+{{- $backend := .Values.traces.backend -}}
+{{- if has $backend (list "zipkin" "tempo") -}}
+{{- printf "http://%s:%s" (include "faultline.name" (dict "ctx" . "component" $backend)) (include "faultline.port" (dict "ctx" . "component" $backend "port" "http")) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Where a user's browser opens the trace UI (control's console links traces there):
+traces.uiUrl, else with the chart's Zipkin the port-forward NOTES.txt prints; empty: no UI.
+*/}}
+{{- define "faultline.tracesUiUrl" -}}
+{{- if .Values.traces.uiUrl -}}
+{{- .Values.traces.uiUrl -}}
+{{- else if eq .Values.traces.backend "zipkin" -}}
+{{- printf "http://localhost:%s/zipkin" (include "faultline.port" (dict "ctx" . "component" "zipkin" "port" "http")) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* A URL's TCP port: its own, else its scheme's. */}}
+{{- define "faultline.urlPort" -}}
+{{- $url := urlParse . -}}
+{{- $hostPort := splitList ":" $url.host -}}
+{{- if gt (len $hostPort) 1 -}}{{ last $hostPort }}
+{{- else if eq $url.scheme "https" -}}443
+{{- else -}}80
 {{- end -}}
 {{- end -}}
 
@@ -274,7 +315,7 @@ a workload lists the ones that apply to it: (dict "skips" (list "CKV_K8S_43" ...
 CKV_K8S_43: Tags are pinned in values.yaml; digests cannot be resolved when rendering offline, and kind loads the locally built image by tag
 CKV_K8S_15: Tags are pinned (never latest); pullPolicy Never must stay possible for an image kind loads locally
 CKV_K8S_35: The apps and Redis read their configuration from the environment (libpq reads PGPASSWORD, Redis renames REPLICAOF after the admin token); the Secret is only ever referenced, never in values
-CKV_K8S_40: Runs as the image's own non-root user (postgres, redis 999; kafka 1000), which owns its files
+CKV_K8S_40: Runs as the image's own non-root user (postgres, redis 999; kafka, zipkin 1000), which owns its files
 CKV_K8S_38: Control deletes and labels pods through the Kubernetes API (kill drills); its Role is limited to pods and the kill-holds ConfigMap in this namespace
 CKV_K8S_22: The apache/kafka image writes its server.properties under /opt/kafka at start
 CKV_K8S_8: A helm test pod runs to completion; there is nothing to keep alive

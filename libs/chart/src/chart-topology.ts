@@ -124,9 +124,13 @@ export const CONNECTIONS: readonly ChartConnection[] = [
     port: 'otlp-http',
     why: 'traces',
   })),
+  // The trace backend is the chart's Zipkin or Tempo (`traces.backend`), whichever runs.
+  { client: 'otel-collector', server: 'zipkin', port: 'http', why: 'traces' },
   { client: 'otel-collector', server: 'tempo', port: 'otlp-grpc', why: 'traces' },
   { client: 'grafana', server: 'prometheus', port: 'http', why: 'dashboards' },
+  { client: 'grafana', server: 'zipkin', port: 'http', why: 'exemplar and trace views' },
   { client: 'grafana', server: 'tempo', port: 'http', why: 'exemplar and trace views' },
+  { client: 'control', server: 'prometheus', port: 'http', why: "the console's dashboards" },
   { client: 'helm-test', server: 'control', port: 'http', why: '`helm test` runs a drill' },
   { client: 'control', server: 'kubernetes-api', port: 'https', why: 'kill drills delete pods' },
 ];
@@ -140,7 +144,9 @@ export function chartTopology(): ChartTopology {
       'Generated from libs/topology/src/model.ts by `npm run chart:sync`; a test checks it is current.',
     linkPortBase: LINK_PORT_BASE,
     extraStandbyLinkPortBase: EXTRA_STANDBY_LINK_PORT_BASE,
-    nodes: NODES.map(chartNode),
+    // Locally Zipkin keeps the traces; in Kubernetes the collector sends them to the release's
+    // trace backend (values), which is no node of the topology.
+    nodes: NODES.filter((n) => n.kind !== 'zipkin').map(chartNode),
     endpoints: ENDPOINTS.map((e) => ({ ...e, component: e.kind })),
     links: LINKS.map((link, n) => ({
       name: linkName(link),

@@ -40,8 +40,9 @@ export const VARIANTS: readonly ChartVariant[] = [
     set: [
       'prometheus.enabled=false',
       'grafana.enabled=false',
-      'tempo.enabled=false',
-      'tempo.externalOtlpEndpoint=tempo.monitoring.svc.cluster.local:4317',
+      'traces.backend=external',
+      'traces.externalOtlpEndpoint=tempo.monitoring.svc.cluster.local:4317',
+      'monitoring.prometheusUrl=http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090',
     ],
     apiVersions: [
       'monitoring.coreos.com/v1/ServiceMonitor',
@@ -50,6 +51,9 @@ export const VARIANTS: readonly ChartVariant[] = [
   },
   { name: 'more-standbys', set: ['postgres.standbys=3'], apiVersions: [] },
   { name: 'no-workload', set: ['workload.enabled=false'], apiVersions: [] },
+  { name: 'tempo-traces', set: ['traces.backend=tempo'], apiVersions: [] },
+  // As on the offline cluster (k8s/offline/values.yaml), which has no trace backend's image.
+  { name: 'no-traces', set: ['traces.backend=none'], apiVersions: [] },
 ];
 
 const valuesArgs = (variant: ChartVariant): string[] => variant.set.flatMap((s) => ['--set', s]);

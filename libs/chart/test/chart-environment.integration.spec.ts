@@ -160,6 +160,9 @@ describe(
       const stateFile = join(dir, 'topology.json');
       const addresses = new LocalAddresses(manifests, topology!, {
         'http://faultline-otel-collector:4318': `http://127.0.0.1:${tracesPort}`,
+        // Control's console queries the chart's Prometheus: here the local one.
+        'http://faultline-prometheus:9090': topology!.nodes.find((n) => n.name === 'prometheus')!
+          .url!,
         '/var/lib/faultline/topology.json': stateFile,
         '/var/lib/faultline/reports': join(dir, 'reports'),
         // Listen on the address and port the local topology gives (as its launcher does).

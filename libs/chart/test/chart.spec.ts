@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { getMetadataStorage } from 'class-validator';
+import { parse as parseYaml } from 'yaml';
 import { ServiceEnvironment } from '@faultline/service';
 import {
   CONTROL_SERVICE,
@@ -23,6 +24,7 @@ import { WorkloadEnvironment } from '../../../apps/workload/src/config/workload-
 import { planDrill } from '../../../apps/control/src/drills/drill-kinds';
 import {
   allContainers,
+  type ChartVariant,
   chartCopies,
   chartDir,
   linkClientComponent,
@@ -465,8 +467,9 @@ for (const variant of VARIANTS) {
         const local = localEnvironment(
           container!.env!.find((e) => e.name === 'FAULTLINE_NODE')!.value!,
         );
+        const leftOut = new Set(leftOutOfRelease(variant));
         assert.deepEqual(
-          local.filter((v) => !set.has(v)),
+          local.filter((v) => !set.has(v) && !leftOut.has(v)),
           [],
           `${owner.metadata.name} lacks what the local topology sets`,
         );
@@ -479,8 +482,8 @@ describe('chart, bring-your-own monitoring', () => {
   const byo = rendered.get('bring-your-own-monitoring')!.manifests;
   const standard = rendered.get('default')!.manifests;
 
-  it('runs no Prometheus, Grafana or Tempo of its own', () => {
-    for (const component of ['prometheus', 'grafana', 'tempo']) {
+  it('runs no Prometheus, Grafana, Zipkin or Tempo of its own', () => {
+    for (const component of ['prometheus', 'grafana', 'zipkin', 'tempo']) {
       assert.equal(
         podTemplates(byo).filter((p) => p.labels[COMPONENT_LABEL] === component).length,
         0,
@@ -616,6 +619,10 @@ describe('chart, values schema', () => {
     ['postgres.storage=lots', /storage/],
     ['podDisruptionBudgets.enabled=sometimes', /podDisruptionBudgets/],
     ['nonsense=1', /nonsense|additional/i],
+    ['traces.backend=jaeger', /backend/],
+    ['traces.backend=external', /externalOtlpEndpoint/],
+    ['monitoring.prometheusUrl=prometheus:9090', /prometheusUrl/],
+    ['tempo.enabled=true', /tempo|additional/i],
   ] as const) {
     it(`rejects ${set}`, () => {
       const result = spawnSync(
@@ -668,13 +675,201 @@ describe('chart, values schema', () => {
     );
   });
 
-  it('NOTES.txt names the port-forwards and the first drill', () => {
+  it('NOTES.txt names the port-forwards (console, trace backend, Grafana) and the first drill', () => {
     const notes = renderNotes(VARIANTS[0]!);
-    assert.match(notes, /port-forward svc\/faultline-control 8080:8080/);
+    assert.match(
+      notes,
+      /port-forward svc\/faultline-control 8080:8080 &\n\s+open http:\/\/localhost:8080\//,
+    );
+    assert.match(
+      notes,
+      /port-forward svc\/faultline-zipkin 9411:9411 &\n\s+open http:\/\/localhost:9411\/zipkin\//,
+    );
     assert.match(notes, /port-forward svc\/faultline-grafana 3000:3000/);
     assert.match(notes, /faultline drill partition pg-primary/);
     assert.match(notes, /helm test faultline/);
-    assert.doesNotMatch(renderNotes(VARIANTS[1]!), /svc\/faultline-grafana/);
+    const byo = renderNotes(VARIANTS[1]!);
+    assert.doesNotMatch(byo, /svc\/faultline-(grafana|zipkin|tempo)/);
+    const tempo = renderNotes(variantNamed('tempo-traces'));
+    assert.match(tempo, /port-forward svc\/faultline-tempo 3200:3200/);
+    assert.doesNotMatch(tempo, /zipkin/);
+  });
+});
+
+describe('chart, the trace backend (traces.backend)', () => {
+  interface CollectorConfig {
+    exporters: Record<string, { endpoint?: string }>;
+    service: { pipelines: { traces: { exporters: string[] } } };
+  }
+  interface Datasource {
+    uid: string;
+    type: string;
+    name: string;
+    url: string;
+    jsonData?: { exemplarTraceIdDestinations?: { datasourceUid: string }[] };
+  }
+
+  /** What a release runs for traces, where its collector sends them and where Grafana reads them. */
+  const traces = (variant: string) => {
+    const { manifests } = rendered.get(variant)!;
+    const collector = parseYaml(
+      dataOf(named(manifests, 'ConfigMap', 'faultline-otel-collector'))['config.yaml']!,
+    ) as CollectorConfig;
+    const exporters = collector.service.pipelines.traces.exporters;
+    const { datasources } = parseYaml(
+      dataOf(named(manifests, 'ConfigMap', 'faultline-grafana-provisioning'))[
+        'datasources-faultline.yaml'
+      ]!,
+    ) as { datasources: Datasource[] };
+    const prometheus = datasources.find((d) => d.type === 'prometheus')!;
+    const [exemplarTarget] = prometheus.jsonData!.exemplarTraceIdDestinations!;
+    return {
+      backends: ['zipkin', 'tempo'].filter((component) =>
+        manifests.some((m) => m.metadata.labels?.[COMPONENT_LABEL] === component),
+      ),
+      exporters,
+      endpoints: exporters.map((e) => collector.exporters[e]!.endpoint),
+      datasource: datasources.find((d) => d.uid === exemplarTarget!.datasourceUid),
+      others: datasources.filter(
+        (d) => d !== prometheus && d.uid !== exemplarTarget!.datasourceUid,
+      ),
+      manifests,
+    };
+  };
+
+  /** A Service's address `host:port` by its name and a port name. */
+  const serviceAddress = (manifests: Manifest[], name: string, port: string): string => {
+    const service = named(manifests, 'Service', name);
+    assert.ok(service, `Service ${name} is rendered`);
+    const { ports } = service.spec as { ports: { name: string; port: number }[] };
+    return `${name}:${ports.find((p) => p.name === port)!.port}`;
+  };
+
+  it("zipkin by default: the chart's Zipkin, in memory; the collector exports to its span API; Grafana reads it", () => {
+    const { backends, exporters, endpoints, datasource, others, manifests } = traces('default');
+    assert.deepEqual(backends, ['zipkin']);
+    const zipkin = podTemplates(manifests).find(
+      (p) => p.owner.metadata.name === 'faultline-zipkin',
+    );
+    assert.equal(zipkin?.owner.kind, 'Deployment');
+    const [container] = zipkin.spec.containers;
+    assert.equal(container!.image, 'openzipkin/zipkin:3.5.1');
+    assert.ok(container!.env!.some((e) => e.name === 'STORAGE_TYPE' && e.value === 'mem'));
+    const address = serviceAddress(manifests, 'faultline-zipkin', 'http');
+    assert.deepEqual(exporters, ['zipkin']);
+    assert.deepEqual(endpoints, [`http://${address}/api/v2/spans`]);
+    // The exemplars' trace links open in the Zipkin datasource; no other trace datasource.
+    assert.deepEqual(
+      { type: datasource?.type, url: datasource?.url },
+      { type: 'zipkin', url: `http://${address}` },
+    );
+    assert.deepEqual(others, []);
+  });
+
+  it("tempo: the chart's Tempo, the collector's OTLP exporter to it, Grafana's Tempo datasource; no Zipkin", () => {
+    const { backends, exporters, endpoints, datasource, manifests } = traces('tempo-traces');
+    assert.deepEqual(backends, ['tempo']);
+    assert.deepEqual(exporters, ['otlp']);
+    assert.deepEqual(endpoints, [serviceAddress(manifests, 'faultline-tempo', 'otlp-grpc')]);
+    assert.deepEqual(
+      { type: datasource?.type, url: datasource?.url },
+      { type: 'tempo', url: `http://${serviceAddress(manifests, 'faultline-tempo', 'http')}` },
+    );
+  });
+
+  it('none: no trace backend; the collector drops the traces (debug), the trace datasource has no URL', () => {
+    const { backends, exporters, datasource } = traces('no-traces');
+    assert.deepEqual(backends, []);
+    assert.deepEqual(exporters, ['debug']);
+    assert.equal(datasource?.url, '');
+  });
+});
+
+describe("chart, control's console: Prometheus to query and a trace UI to link to", () => {
+  /** Control's variables of a release. */
+  const controlEnv = (manifests: Manifest[]): Record<string, string | undefined> => {
+    const control = podTemplates(manifests).find((p) => p.labels[COMPONENT_LABEL] === 'control')!;
+    return Object.fromEntries(control.spec.containers[0]!.env!.map((e) => [e.name, e.value]));
+  };
+  const render = (set: string[]) =>
+    renderChart({ name: 'console', set, apiVersions: [] }).manifests;
+
+  it("gets the chart's Prometheus, and Zipkin at the port-forward NOTES.txt prints", () => {
+    const env = controlEnv(rendered.get('default')!.manifests);
+    assert.equal(env.FAULTLINE_PROMETHEUS_URL, 'http://faultline-prometheus:9090');
+    assert.equal(env.FAULTLINE_TRACES_URL, 'http://localhost:9411/zipkin');
+    const notes = renderNotes(VARIANTS[0]!);
+    const forward = /port-forward svc\/faultline-zipkin (\d+):(\d+)/.exec(notes);
+    assert.equal(forward?.[1], new URL(env.FAULTLINE_TRACES_URL).port);
+    assert.equal(forward?.[2], '9411');
+  });
+
+  it('gets your Prometheus (monitoring.prometheusUrl), or none; trace links only to a Zipkin UI or traces.uiUrl', () => {
+    const byo = controlEnv(rendered.get('bring-your-own-monitoring')!.manifests);
+    assert.equal(
+      byo.FAULTLINE_PROMETHEUS_URL,
+      'http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090',
+    );
+    assert.ok(!('FAULTLINE_TRACES_URL' in byo), 'an external backend has no known UI');
+    for (const variant of ['tempo-traces', 'no-traces']) {
+      const env = controlEnv(rendered.get(variant)!.manifests);
+      assert.ok(!('FAULTLINE_TRACES_URL' in env), `${variant}: no trace links`);
+    }
+    const unset = controlEnv(render(['prometheus.enabled=false']));
+    assert.ok(!('FAULTLINE_PROMETHEUS_URL' in unset), 'no Prometheus known: unset');
+    const ui = 'https://zipkin.example.com/zipkin';
+    for (const backend of ['external', 'zipkin']) {
+      const env = controlEnv(
+        render([
+          `traces.backend=${backend}`,
+          'traces.externalOtlpEndpoint=zipkin.example.com:4317',
+          `traces.uiUrl=${ui}`,
+        ]),
+      );
+      assert.equal(env.FAULTLINE_TRACES_URL, ui, `${backend}: traces.uiUrl wins`);
+    }
+  });
+
+  it("may reach Prometheus through the NetworkPolicies: the chart's on its port, yours on its port anywhere", () => {
+    type Policy = Manifest & { spec: PolicySpec };
+    const egress = (manifests: Manifest[]) =>
+      (named(manifests, 'NetworkPolicy', 'faultline-control-traffic') as Policy).spec.egress ?? [];
+    const toPrometheus = egress(rendered.get('default')!.manifests).find(
+      (rule) => rule.to?.[0]?.podSelector?.matchLabels[COMPONENT_LABEL] === 'prometheus',
+    );
+    assert.deepEqual(toPrometheus?.ports, [{ port: 9090, protocol: 'TCP' }]);
+    const ingress = (
+      named(
+        rendered.get('default')!.manifests,
+        'NetworkPolicy',
+        'faultline-prometheus-traffic',
+      ) as Policy
+    ).spec.ingress!;
+    assert.ok(
+      ingress.some(
+        (rule) =>
+          rule.from[0]?.podSelector?.matchLabels[COMPONENT_LABEL] === 'control' &&
+          rule.ports.some((p) => p.port === 9090),
+      ),
+      "Prometheus lets control's queries in",
+    );
+    const anywhere = egress(rendered.get('bring-your-own-monitoring')!.manifests).filter(
+      (rule) => rule.to === undefined,
+    );
+    assert.ok(
+      anywhere.some((rule) => rule.ports.some((p) => p.port === 9090)),
+      "your Prometheus's port",
+    );
+    const https = egress(
+      render([
+        'prometheus.enabled=false',
+        'monitoring.prometheusUrl=https://prometheus.example.com',
+      ]),
+    ).filter((rule) => rule.to === undefined);
+    assert.ok(
+      https.some((rule) => rule.ports.length === 1 && rule.ports[0]!.port === 443),
+      'an https URL without a port: 443',
+    );
   });
 });
 
@@ -704,22 +899,22 @@ describe("chart, the collector's way to a trace backend outside the chart", () =
     };
   };
 
-  it("allows tempo.externalOtlpEndpoint's port to any address when the collector exports there", () => {
+  it("allows traces.externalOtlpEndpoint's port to any address when the collector exports there", () => {
     const { exportsTo, anywhere, dns } = collector([
-      'tempo.enabled=false',
-      `tempo.externalOtlpEndpoint=${EXTERNAL}`,
+      'traces.backend=external',
+      `traces.externalOtlpEndpoint=${EXTERNAL}`,
     ]);
     assert.equal(exportsTo, EXTERNAL);
     assert.deepEqual(anywhere, [{ ports: [{ port: 14317, protocol: 'TCP' }] }]);
     assert.ok(dns, 'the collector may resolve the endpoint');
   });
 
-  it('allows nothing outside the cluster without one, or when the chart runs Tempo', () => {
-    const none = collector(['tempo.enabled=false']);
+  it('allows nothing outside the cluster without one, or when the chart runs the backend', () => {
+    const none = collector(['traces.backend=none']);
     assert.equal(none.exportsTo, undefined);
     assert.deepEqual(none.anywhere, []);
     // With the chart's Tempo the value is not used: the collector exports in the cluster.
-    const own = collector([`tempo.externalOtlpEndpoint=${EXTERNAL}`]);
+    const own = collector(['traces.backend=tempo', `traces.externalOtlpEndpoint=${EXTERNAL}`]);
     assert.equal(own.exportsTo, 'faultline-tempo:4317');
     assert.deepEqual(own.anywhere, []);
   });
@@ -805,12 +1000,15 @@ function allowedTraffic(
       allowed.add(`monitoring->${c.server}:${portOf(c.server, c.port)}`);
     }
   }
-  // The collector's trace backend outside the chart (tempo.externalOtlpEndpoint).
-  const external = VARIANTS.find((v) => v.name === variant)!
-    .set.find((s) => s.startsWith('tempo.externalOtlpEndpoint='))
-    ?.split(':')
-    .pop();
-  if (external) allowed.add(`otel-collector->*:${external}`);
+  // Backends outside the chart: the collector's traces, control's Prometheus.
+  const value = (key: string) =>
+    variantNamed(variant)
+      .set.find((s) => s.startsWith(`${key}=`))
+      ?.slice(key.length + 1);
+  const traces = value('traces.externalOtlpEndpoint');
+  if (traces) allowed.add(`otel-collector->*:${traces.split(':').pop()}`);
+  const prometheus = value('monitoring.prometheusUrl');
+  if (prometheus && !prometheusOwn) allowed.add(`control->*:${new URL(prometheus).port}`);
   return allowed;
 }
 
@@ -824,6 +1022,17 @@ function declaredVariables(config: new () => object): { all: string[]; required:
   const defaults = new config() as Record<string, unknown>;
   return { all, required: all.filter((v) => !optional.has(v) && defaults[v] === undefined) };
 }
+
+const variantNamed = (name: string): ChartVariant => VARIANTS.find((v) => v.name === name)!;
+
+/**
+ * What the local topology sets that a variant's release leaves out: the console's trace
+ * links need Zipkin's UI, which only the chart's Zipkin (or traces.uiUrl) gives.
+ */
+const leftOutOfRelease = (variant: ChartVariant): string[] =>
+  variant.set.some((s) => s.startsWith('traces.backend=') && s !== 'traces.backend=zipkin')
+    ? ['FAULTLINE_TRACES_URL']
+    : [];
 
 /** The variable names the local topology gives a node. */
 function localEnvironment(node: string): string[] {
