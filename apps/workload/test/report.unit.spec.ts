@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Report } from '@faultline/contracts';
+import type { Op } from '@faultline/history';
 import { renderMarkdown } from '../src/reports/report';
 
 const report = (seed?: number): Report => ({
@@ -33,5 +34,45 @@ describe('the report', () => {
 
   it('says nothing of a seed for a report written before seeds', () => {
     assert.doesNotMatch(renderMarkdown(report()), /seed/i);
+  });
+
+  it('lists the trace ids of an example under it, and no such line for an untraced one', () => {
+    const [a, b] = ['0af7651916cd43dd8448eb211c80319c', '4bf92f3577b34da6a3ce929d0e0e4736'];
+    const op = (index: number, type: Op['type'], trace?: string): Op => ({
+      index,
+      process: 'catalog-a-reader',
+      type,
+      f: 'read',
+      value: null,
+      time: index,
+      ...(trace === undefined ? {} : { trace }),
+    });
+    const result = (checker: string, example: Op[]): Report['results'][number] => ({
+      checker,
+      valid: false,
+      anomalies: { 'stale-read': 1 },
+      stats: {},
+      examples: [example],
+      exampleAnomalies: ['stale-read'],
+    });
+    const markdown = renderMarkdown({
+      ...report(),
+      results: [
+        result('staleness', [
+          op(0, 'invoke', a),
+          op(1, 'ok', a),
+          op(2, 'invoke', b),
+          op(3, 'ok', b),
+        ]),
+        result('lost-updates', [op(4, 'invoke'), op(5, 'ok')]),
+      ],
+    });
+    const examples = markdown.split('### ').slice(1);
+    assert.match(
+      examples[0]!,
+      /\n```\n\nTraces: `0af7651916cd43dd8448eb211c80319c`, `4bf92f3577b34da6a3ce929d0e0e4736`\n\n$/,
+    );
+    assert.equal(markdown.match(/Traces:/g)?.length, 1);
+    assert.match(examples[1]!, /\n```\n\n$/);
   });
 });

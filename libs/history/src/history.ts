@@ -28,6 +28,11 @@ export interface Op {
   time: number;
   /** fail/info: why. */
   error?: string;
+  /**
+   * The W3C trace id (32 lowercase hex) of the requests the operation made, on its invoke and its
+   * completion alike, so an example that shows either links to the trace; absent when untraced.
+   */
+  trace?: string;
 }
 
 /** A history: operations in index order. */
@@ -54,6 +59,7 @@ export const monotonicNanos: MonotonicTime = () => Number(process.hrtime.bigint(
 export interface OpExtra {
   node?: string;
   error?: string;
+  trace?: string;
 }
 
 export interface HistoryRecorderOptions {
@@ -187,6 +193,7 @@ export class HistoryRecorder {
     if (extra.node !== undefined) op.node = extra.node;
     op.time = this.lastTime;
     if (extra.error !== undefined) op.error = extra.error;
+    if (extra.trace !== undefined) op.trace = extra.trace;
     this.ops.push(op);
     if (this.stream && !this.streamError) {
       this.pendingWrites++;
@@ -227,6 +234,7 @@ function toOp(parsed: unknown, line: number): Op {
   if (typeof o.time !== 'number' || !Number.isFinite(o.time)) fail('time is not a number');
   if (o.node !== undefined && typeof o.node !== 'string') fail('node is not a string');
   if (o.error !== undefined && typeof o.error !== 'string') fail('error is not a string');
+  if (o.trace !== undefined && typeof o.trace !== 'string') fail('trace is not a string');
   const op = {
     index: o.index as number,
     process: o.process as string,
@@ -237,6 +245,7 @@ function toOp(parsed: unknown, line: number): Op {
   if (o.node !== undefined) op.node = o.node as string;
   op.time = o.time as number;
   if (o.error !== undefined) op.error = o.error as string;
+  if (o.trace !== undefined) op.trace = o.trace as string;
   return op;
 }
 

@@ -2,8 +2,9 @@
  * Operation histories and the checkers that judge them (Jepsen-style).
  *
  * - `HistoryRecorder` records a history: `invoke(process, f, value)` then `ok`/`fail`/`info`
- *   (or `complete(op, type, value, {node, error})`); each op gets its index and monotonic time
- *   (ns); optionally streamed as JSON Lines to a file (`flush()`, `close()`).
+ *   (or `complete(op, type, value, {node, error, trace})`, `trace` being the W3C trace id of the
+ *   requests made, on the invoke too); each op gets its index and monotonic time (ns); optionally
+ *   streamed as JSON Lines to a file (`flush()`, `close()`).
  * - `parseHistory(text)` / `readHistory(file)` / `formatHistory(ops)`: JSON Lines.
  * - `pairs(history)`: every invoke with its completion (none if the run ended first = info).
  * - `OPERATIONS`: the operation names (`Op.f`) the workload records and the checkers match on;

@@ -43,6 +43,29 @@ describe('HistoryRecorder', () => {
     assert.ok(!('node' in write!) && !('error' in read!));
   });
 
+  it('keeps the trace id given with an op, on the op and in its JSON line, and none otherwise', () => {
+    const recorder = new HistoryRecorder({ now: () => 0 });
+    const trace = '0af7651916cd43dd8448eb211c80319c';
+    recorder.invoke('p1', 'pay', { key: 'k' }, { trace });
+    recorder.info('p1', null, { error: '503', trace });
+    recorder.invoke('p1', 'pay', { key: 'k2' });
+    recorder.ok('p1', { id: 'c2' }, { node: 'payments-0' });
+    const history = recorder.history();
+    assert.deepEqual(
+      history.map((op) => op.trace),
+      [trace, trace, undefined, undefined],
+    );
+    assert.ok(history.slice(2).every((op) => !('trace' in op)));
+    const lines = formatHistory(history).split('\n');
+    assert.match(lines[1]!, /"error":"503","trace":"0af7651916cd43dd8448eb211c80319c"\}$/);
+    assert.doesNotMatch(lines[3]!, /trace/);
+    assert.deepEqual(parseHistory(formatHistory(history)), history);
+    assert.throws(
+      () => parseHistory(`${JSON.stringify({ ...history[0], trace: 7 })}\n`),
+      /line 1: trace is not a string/,
+    );
+  });
+
   it('refuses a second outstanding invoke and a completion that answers none', () => {
     const recorder = new HistoryRecorder({ now: () => 0 });
     const first = recorder.invoke('p1', 'pay', { key: 'k' });

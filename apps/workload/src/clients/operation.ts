@@ -1,4 +1,11 @@
-import { type HistoryRecorder, OPERATIONS } from '@faultline/history';
+import { type HistoryRecorder, OPERATIONS, type OpExtra } from '@faultline/history';
+import {
+  isSpanContextValid,
+  type Span,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+} from '@opentelemetry/api';
 import type { Seen } from './service-call';
 
 /** The service each recorded function exercises (nemesis and final reads belong to none). */
@@ -25,7 +32,21 @@ export const succeeded = (value: unknown, node?: string): Completion => ({
   node,
 });
 
-/** Records `invoke`, performs the call, records its completion; returns what was seen. */
+/** The tracer of the spans the workload starts, one per operation. */
+const WORKLOAD_TRACER = 'faultline-workload';
+
+/** The span's trace id when its trace is sampled; the no-op span of tracing turned off has none. */
+function sampledTrace(span: Span): Pick<OpExtra, 'trace'> {
+  const context = span.spanContext();
+  const sampled = isSpanContextValid(context) && (context.traceFlags & TraceFlags.SAMPLED) !== 0;
+  return sampled ? { trace: context.traceId } : {};
+}
+
+/**
+ * Records `invoke`, performs the call, records its completion; returns what was seen. The call
+ * runs inside a span named `<f>` (a trace of its own), parent of the HTTP client spans it makes (and so of the
+ * services' spans), whose trace id both records carry when the trace is sampled.
+ */
 export async function operate(
   history: HistoryRecorder,
   process: string,
@@ -33,16 +54,29 @@ export async function operate(
   value: unknown,
   perform: () => Promise<Completion>,
 ): Promise<Completion> {
-  const invocation = history.invoke(process, f, value);
-  let completion: Completion;
-  try {
-    completion = await perform();
-  } catch (err) {
-    completion = { seen: { type: 'info', error: (err as Error).message } };
-  }
-  history.complete(invocation, completion.seen.type, completion.value ?? completion.seen.body, {
-    node: completion.node,
-    error: completion.seen.error,
+  // The global provider is looked up per call, not cached: it may be registered later. Each
+  // operation is a trace of its own (root), not a child of the request that started the run.
+  const tracer = trace.getTracer(WORKLOAD_TRACER);
+  return tracer.startActiveSpan(f, { root: true }, async (span) => {
+    try {
+      const traced = sampledTrace(span);
+      const invocation = history.invoke(process, f, value, traced);
+      let completion: Completion;
+      try {
+        completion = await perform();
+      } catch (err) {
+        completion = { seen: { type: 'info', error: (err as Error).message } };
+      }
+      const { seen } = completion;
+      history.complete(invocation, seen.type, completion.value ?? seen.body, {
+        node: completion.node,
+        error: seen.error,
+        ...traced,
+      });
+      if (seen.type !== 'ok') span.setStatus({ code: SpanStatusCode.ERROR, message: seen.error });
+      return completion;
+    } finally {
+      span.end();
+    }
   });
-  return completion;
 }

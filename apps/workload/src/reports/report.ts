@@ -82,6 +82,12 @@ const replay = ({ seed, scenario }: Report): string[] =>
         '',
       ];
 
+/** The distinct trace ids of an example's ops, in order, as a line; none when it has none. */
+function traces(example: readonly Op[]): string[] {
+  const ids = [...new Set(example.flatMap((op) => (op.trace === undefined ? [] : [op.trace])))];
+  return ids.length ? [`Traces: ${ids.map((id) => `\`${id}\``).join(', ')}`, ''] : [];
+}
+
 /** The report as a lesson: what each service's clients saw, the verdicts, one example per anomaly. */
 export function renderMarkdown(report: Report): string {
   const lines = [
@@ -124,7 +130,15 @@ export function renderMarkdown(report: Report): string {
     lines.push(`Stats: \`${JSON.stringify(result.stats)}\``, '');
     const example = result.examples?.[0];
     if (example)
-      lines.push('Example:', '', '```json', ...example.map((op) => JSON.stringify(op)), '```', '');
+      lines.push(
+        'Example:',
+        '',
+        '```json',
+        ...example.map((op) => JSON.stringify(op)),
+        '```',
+        '',
+        ...traces(example),
+      );
   }
   lines.push(...comparison(report));
   return `${lines.join('\n')}\n`;
