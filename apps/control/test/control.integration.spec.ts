@@ -16,7 +16,7 @@ import {
   redisCommand,
   ToxiproxyClient,
 } from '@faultline/topology';
-import type { Drill } from '@faultline/contracts';
+import { type Drill, DRILL_KINDS } from '@faultline/contracts';
 
 describe('control: drills on the real topology', { timeout: 900_000 }, () => {
   const running = new SupervisedTopology({ logSupervisor: true });
@@ -58,6 +58,9 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
       for (const [method, path] of [
         ['GET', '/drills'],
         ['GET', '/topology'],
+        ['GET', '/drill-kinds'],
+        ['GET', '/console/settings'],
+        ['GET', '/prometheus/api/v1/query?query=up'],
         ['POST', '/drills'],
         ['DELETE', '/drills'],
       ]) {
@@ -76,6 +79,12 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
       for (const path of ['/health', '/ready', '/metrics']) {
         assert.equal((await fetch(`${url('control')}${path}`)).status, 200, path);
       }
+      // The console's page is public (it asks for the token); an unknown path stays a 404.
+      const page = await fetch(`${url('control')}/`);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<script type="module" src="console.js">/);
+      assert.equal((await fetch(`${url('control')}/console.js`)).status, 200);
+      assert.equal((await api('GET', '/no-such-page')).status, 404);
       assert.deepEqual((await api('GET', '/drills', undefined, null)).status, 401);
     });
 
@@ -249,6 +258,79 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
         );
       } finally {
         await heal(first.id);
+      }
+    });
+  });
+
+  describe('what the console asks control', () => {
+    it('GET /drill-kinds: every kind, the targets it takes now, and params that validate', async () => {
+      const kinds = await api<{ kind: string; targets: string[]; params: { name: string }[] }[]>(
+        'GET',
+        '/drill-kinds',
+      );
+      assert.equal(kinds.status, 200);
+      const byKind = new Map(kinds.body.map((k) => [k.kind, k]));
+      assert.deepEqual([...byKind.keys()], DRILL_KINDS);
+      assert.ok(byKind.get('partition')!.targets.includes('catalog-a->redis-1'));
+      assert.ok(!byKind.get('kill')!.targets.includes('control'));
+      assert.deepEqual(byKind.get('failover')!.targets, ['pg', 'redis']);
+      assert.deepEqual(byKind.get('latency')!.params, [
+        { name: 'latencyMs', required: true, type: 'integer', minimum: 1, maximum: 60_000 },
+        {
+          name: 'jitterMs',
+          required: false,
+          type: 'integer',
+          minimum: 0,
+          maximum: 60_000,
+          default: 0,
+          description: 'at most latencyMs',
+        },
+      ]);
+    });
+
+    it('GET /console/settings: where traces open, and whether dashboards can be drawn', async () => {
+      const settings = await api('GET', '/console/settings');
+      assert.equal(settings.status, 200);
+      assert.deepEqual(settings.body, {
+        tracesUrl: `${url('zipkin')}/zipkin`,
+        prometheus: true,
+      });
+    });
+
+    it("passes Prometheus's queries through, and its refusals as 400s with its reason", async () => {
+      const now = Math.floor(Date.now() / 1000);
+      await eventually(async () => {
+        const range = await api<{
+          status: string;
+          data: { resultType: string; result: unknown[] };
+        }>(
+          'GET',
+          `/prometheus/api/v1/query_range?query=${encodeURIComponent('up{job="control"}')}&start=${now - 60}&end=${now}&step=5`,
+        );
+        assert.equal(range.status, 200, JSON.stringify(range.body));
+        assert.equal(range.body.data.resultType, 'matrix');
+        assert.ok(range.body.data.result.length > 0, 'control is scraped');
+      }, 30_000);
+      const instant = await api<{ data: { resultType: string } }>(
+        'GET',
+        `/prometheus/api/v1/query?query=${encodeURIComponent('vector(1)')}`,
+      );
+      assert.equal(instant.status, 200);
+      assert.equal(instant.body.data.resultType, 'vector');
+      const refused = await api(
+        'GET',
+        `/prometheus/api/v1/query?query=${encodeURIComponent('sum(')}`,
+      );
+      assert.equal(refused.status, 400);
+      assert.match(JSON.stringify(refused.body), /Prometheus refused the query: .*parse error/);
+      for (const [query, reason] of [
+        [`query=up&start=${now}&end=${now}&step=0`, /step must be from 1 to 86400 seconds/],
+        [`query=up&start=soon&end=${now}&step=5`, /start must be a time in unix seconds/],
+        [`start=${now}&end=${now}&step=5`, /query should not be empty|query must be a string/],
+      ] as const) {
+        const bad = await api('GET', `/prometheus/api/v1/query_range?${query}`);
+        assert.equal(bad.status, 400, query);
+        assert.match(JSON.stringify(bad.body), reason);
       }
     });
   });

@@ -1,6 +1,7 @@
 // The validated request bodies and the documented responses of every API, for the services'
 // controllers (ValidationPipe) and their OpenAPI documents; clients use the types in ./index.
 export * from './catalog/product.dto';
+export * from './control/console.dto';
 export * from './control/drill.dto';
 export * from './orders/order.dto';
 export * from './payments/account.dto';

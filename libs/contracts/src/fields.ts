@@ -1,6 +1,16 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
-import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 
 // A body field's validation and its OpenAPI schema come from the same bounds here, so the
 // document cannot promise what the validation pipe refuses (or the other way round).
@@ -35,6 +45,24 @@ export function IntegerField(
     Max(maximum, says),
     Min(minimum, says),
     IsInt(says),
+    ...(optional ? [OptionalField(), ApiPropertyOptional(schema)] : [ApiProperty(schema)]),
+  );
+}
+
+/**
+ * A finite number from `minimum` to `maximum`, in a query string (text, converted first);
+ * `message` names the range; `optional`: absent, or valid.
+ */
+export function NumberQueryField(
+  options: Documented & { minimum: number; maximum: number; message: string; optional?: boolean },
+): PropertyDecorator {
+  const { minimum, maximum, message, optional, ...documented } = options;
+  const schema: ApiPropertyOptions = { type: 'number', minimum, maximum, ...documented };
+  return applyDecorators(
+    Max(maximum, { message }),
+    Min(minimum, { message }),
+    IsNumber({ allowNaN: false, allowInfinity: false }, { message }),
+    Type(() => Number),
     ...(optional ? [OptionalField(), ApiPropertyOptional(schema)] : [ApiProperty(schema)]),
   );
 }

@@ -1,26 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { allPanels, type Dashboard } from './panels/model';
 
-/** A Grafana panel as the dashboards' JSON has it (rows nest panels). */
-export interface Panel {
-  id?: number;
-  type: string;
-  title?: string;
-  description?: string;
-  datasource?: { type?: string; uid?: string };
-  gridPos?: { x: number; y: number; w: number; h: number };
-  fieldConfig?: { defaults?: { noValue?: string } };
-  targets?: { refId?: string; expr?: string; datasource?: { type?: string; uid?: string } }[];
-  panels?: Panel[];
-}
-
-export interface Dashboard {
-  file: string;
-  uid: string;
-  title: string;
-  panels: Panel[];
-  annotations?: { list?: { expr?: string; datasource?: { uid?: string } }[] };
-}
+export { allPanels, type Dashboard, type Panel } from './panels/model';
 
 /** A dashboard file: its name and its text. */
 export interface DashboardText {
@@ -45,11 +27,6 @@ export function loadDashboards(dir: string): Dashboard[] {
       throw new Error(`${file}: ${(err as Error).message}`);
     }
   });
-}
-
-/** The panels of a dashboard, rows flattened. */
-export function allPanels(dashboard: Dashboard): Panel[] {
-  return dashboard.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
 }
 
 /** Every PromQL expression of a dashboard: its panels' targets and its annotations. */

@@ -1,5 +1,15 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { type IsUrl, validateSync } from 'class-validator';
+
+/**
+ * `@IsUrl(SERVICE_URL)`: a URL a service is configured with. Cluster-internal names
+ * (`faultline-prometheus`) have no top-level domain, and local ones are an address.
+ */
+export const SERVICE_URL: Parameters<typeof IsUrl>[0] = {
+  protocols: ['http', 'https'],
+  require_protocol: true,
+  require_tld: false,
+};
 
 /**
  * Validates the process environment against a class of class-validator rules, at

@@ -9,7 +9,7 @@ export interface ServiceEnvContext {
   catalogOrdering: CatalogOrdering;
   /** The topology's state file, which the control service reads to find every node. */
   stateFile: string;
-  /** A service node's URL (ports are picked before anything starts). */
+  /** A node's URL (ports are picked before anything starts). */
   serviceUrl(node: string): string;
   /** Operations per second of each background workload client; 0 for none. */
   workloadRate: number;
@@ -96,6 +96,9 @@ export const CONTROL_SERVICE: ServiceSpec = {
   env: (ctx) => ({
     ...common('control', 'control', ctx),
     FAULTLINE_STATE_FILE: ctx.stateFile,
+    // The console's dashboards query Prometheus through control; its trace links open Zipkin.
+    FAULTLINE_PROMETHEUS_URL: ctx.serviceUrl('prometheus'),
+    FAULTLINE_TRACES_URL: `${ctx.serviceUrl('zipkin')}/zipkin`,
   }),
 };
 

@@ -9,7 +9,6 @@ import {
   type ProgressEvent,
   readState,
   removeState,
-  repoRoot,
   startTopology,
   stopTopology,
   tailOf,
@@ -77,15 +76,17 @@ function claimStateFile(stateFile: string): void {
 
 async function printSummary(state: TopologyState): Promise<void> {
   console.log(`\n${formatStatus(await topologyStatus(state))}\n`);
-  const control = state.nodes.find((n) => n.name === 'control');
-  console.log(`control API: ${control?.url}  (token: ${state.adminToken})`);
-  const prometheus = state.nodes.find((n) => n.name === 'prometheus');
-  const grafana = join(repoRoot(), 'grafana');
+  const url = (name: string) => state.nodes.find((n) => n.name === name)?.url;
+  // The token rides in the address's fragment, which the browser never sends: the page keeps it.
   console.log(
-    `dashboards: point a Grafana at them with\n  GF_PATHS_PROVISIONING=${join(grafana, 'provisioning')} ` +
-      `FAULTLINE_PROMETHEUS_URL=${prometheus?.url} FAULTLINE_DASHBOARDS_DIR=${join(grafana, 'dashboards')} ` +
-      'FAULTLINE_TEMPO_URL= grafana-server',
+    `console: ${url('control')}/#token=${encodeURIComponent(state.adminToken)}  ` +
+      '(open it: topology, drills, scenarios and their verdicts, dashboards)',
   );
+  console.log(
+    `traces: ${url('zipkin')}/zipkin/  (Zipkin: every request, across pg, Redis and Kafka)`,
+  );
+  console.log(`prometheus: ${url('prometheus')}`);
+  console.log(`control API: ${url('control')}  (token: ${state.adminToken})`);
   console.log(`data: ${state.rootDir}`);
 }
 

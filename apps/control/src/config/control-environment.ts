@@ -4,15 +4,22 @@ import {
   IsNumber,
   IsOptional,
   IsString,
+  IsUrl,
   Matches,
   Max,
   Min,
   ValidateIf,
 } from 'class-validator';
+import { SERVICE_URL } from '@faultline/service';
 
 /** Where drills make their faults: the local topology's processes, or Kubernetes pods. */
 export const FAULT_BACKEND_NAMES = ['local', 'kubernetes'] as const;
 export type FaultBackendName = (typeof FAULT_BACKEND_NAMES)[number];
+
+const URL_MESSAGE =
+  (name: string) =>
+  ({ value }: { value: unknown }): string =>
+    `${name} must be an http(s) URL, not ${JSON.stringify(value)}`;
 
 /** The control service's configuration, validated at start-up. */
 export class ControlEnvironment {
@@ -82,6 +89,22 @@ export class ControlEnvironment {
       `FAULTLINE_ROLES_CONFIGMAP must name a ConfigMap when FAULTLINE_FAULT_BACKEND=kubernetes, not ${JSON.stringify(value)}`,
   })
   FAULTLINE_ROLES_CONFIGMAP?: string;
+
+  /**
+   * Prometheus's base URL, which the console's dashboards query through control
+   * (`/prometheus/api/v1/…`); unset: those queries answer 503 with the reason.
+   */
+  @IsOptional()
+  @IsUrl(SERVICE_URL, { message: URL_MESSAGE('FAULTLINE_PROMETHEUS_URL') })
+  FAULTLINE_PROMETHEUS_URL?: string;
+
+  /**
+   * Where a user's browser opens the trace UI (Zipkin's `…/zipkin`): the console links each
+   * anomaly example's trace there. Unset: the console shows trace ids without links.
+   */
+  @IsOptional()
+  @IsUrl(SERVICE_URL, { message: URL_MESSAGE('FAULTLINE_TRACES_URL') })
+  FAULTLINE_TRACES_URL?: string;
 
   /** Who the observer and replication-delay drills log in to PostgreSQL as (`pg` reads both). */
   @IsOptional()

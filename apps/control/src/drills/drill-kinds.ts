@@ -7,7 +7,7 @@ import {
   type TopologyMap,
 } from '@faultline/topology';
 import { FAILOVER_STORES, type FailoverStore, type Switchovers } from '../failover/switchovers';
-import type { DrillKind, DrillParams } from '@faultline/contracts';
+import type { DrillKind, DrillKindView, DrillParamSpec, DrillParams } from '@faultline/contracts';
 import type { FaultBackend } from './fault-backend';
 
 /** A request the drill kinds cannot accept; the message lists what would be valid. */
@@ -25,8 +25,7 @@ export interface DrillPlan {
 }
 
 interface ParamRule {
-  name: string;
-  required: boolean;
+  spec: DrillParamSpec;
   /** Returns the normalised value, or throws InvalidDrill. */
   parse(value: unknown, params: Record<string, unknown>): string | number;
 }
@@ -38,8 +37,14 @@ const integer = (
   required = true,
   fallback?: number,
 ): ParamRule => ({
-  name,
-  required,
+  spec: {
+    name,
+    required,
+    type: 'integer',
+    minimum: min,
+    maximum: max,
+    ...(fallback === undefined ? {} : { default: fallback }),
+  },
   parse: (value) => {
     const v = value ?? fallback;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
@@ -50,8 +55,7 @@ const integer = (
 });
 
 const oneOf = (name: string, values: string[], fallback: string): ParamRule => ({
-  name,
-  required: false,
+  spec: { name, required: false, type: 'choice', values, default: fallback },
   parse: (value) => {
     const v = value ?? fallback;
     if (typeof v !== 'string' || !values.includes(v)) {
@@ -66,7 +70,7 @@ function parseParams(
   rules: ParamRule[],
   raw: Record<string, unknown>,
 ): DrillParams {
-  const known = rules.map((r) => r.name);
+  const known = rules.map((r) => r.spec.name);
   const unknown = Object.keys(raw).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
     throw new InvalidDrill(
@@ -74,10 +78,10 @@ function parseParams(
     );
   }
   const params: DrillParams = {};
-  for (const rule of rules) {
-    if (rule.required && raw[rule.name] === undefined)
-      throw new InvalidDrill(`${kind} needs params.${rule.name}`);
-    params[rule.name] = rule.parse(raw[rule.name], raw);
+  for (const { spec, parse } of rules) {
+    if (spec.required && raw[spec.name] === undefined)
+      throw new InvalidDrill(`${kind} needs params.${spec.name}`);
+    params[spec.name] = parse(raw[spec.name], raw);
   }
   return params;
 }
@@ -160,8 +164,10 @@ const KINDS: Record<DrillKind, KindDefinition> = {
     params: [
       integer('latencyMs', 1, 60_000),
       {
-        name: 'jitterMs',
-        required: false,
+        spec: {
+          ...integer('jitterMs', 0, 60_000, false, 0).spec,
+          description: 'at most latencyMs',
+        },
         parse: (value, raw) =>
           integer('jitterMs', 0, Number(raw.latencyMs) || 0, false, 0).parse(value, raw),
       },
@@ -254,6 +260,14 @@ const KINDS: Record<DrillKind, KindDefinition> = {
     }),
   },
 };
+
+/** Every kind, the targets it accepts in this topology now, and its params (the drill form's choices). */
+export const drillKinds = (topology: TopologyMap): DrillKindView[] =>
+  (Object.entries(KINDS) as [DrillKind, KindDefinition][]).map(([kind, definition]) => ({
+    kind,
+    targets: definition.targets(topology),
+    params: definition.params.map((rule) => rule.spec),
+  }));
 
 /** Validates a drill request against the topology and returns its plan. */
 export function planDrill(

@@ -13,9 +13,14 @@ import { FailoverRefused, Switchovers } from '../failover/switchovers';
 import type { Promotion } from '../topology/role-changes';
 import { RoleChanges } from '../topology/role-changes';
 import { TopologySource } from '../topology/topology-source';
-import { DEFAULT_TTL_SECONDS, type Drill, type DrillRequest } from '@faultline/contracts';
+import {
+  DEFAULT_TTL_SECONDS,
+  type Drill,
+  type DrillKindView,
+  type DrillRequest,
+} from '@faultline/contracts';
 import { DrillHistory } from './drill-history';
-import { type DrillPlan, InvalidDrill, planDrill } from './drill-kinds';
+import { type DrillPlan, drillKinds, InvalidDrill, planDrill } from './drill-kinds';
 import { DrillMetrics } from './drill-metrics';
 import { FaultBackend } from './fault-backend';
 
@@ -72,6 +77,10 @@ export class DrillsService implements OnApplicationBootstrap, OnApplicationShutd
 
   list(): Drill[] {
     return this.drills;
+  }
+
+  kinds(): DrillKindView[] {
+    return drillKinds(this.topology.current());
   }
 
   get(id: string): Drill {

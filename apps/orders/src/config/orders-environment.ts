@@ -1,6 +1,5 @@
 import { IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
-
-const url = { require_tld: false, require_protocol: true };
+import { SERVICE_URL } from '@faultline/service';
 
 /** The orders service's configuration, validated at start-up (PostgreSQL through libpq's variables). */
 export class OrdersEnvironment {
@@ -16,6 +15,6 @@ export class OrdersEnvironment {
   })
   KAFKA_BROKERS!: string;
 
-  @IsUrl(url) CATALOG_URL!: string;
-  @IsUrl(url) PAYMENTS_URL!: string;
+  @IsUrl(SERVICE_URL) CATALOG_URL!: string;
+  @IsUrl(SERVICE_URL) PAYMENTS_URL!: string;
 }

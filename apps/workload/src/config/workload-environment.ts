@@ -1,16 +1,15 @@
 import { IsIn, IsInt, IsNotEmpty, IsString, IsUrl, Max, Min } from 'class-validator';
-
-const url = { require_tld: false, require_protocol: true };
+import { SERVICE_URL } from '@faultline/service';
 
 /** The workload's configuration, validated at start-up: the services it drives and where reports go. */
 export class WorkloadEnvironment {
-  @IsUrl(url) PAYMENTS_URL!: string;
-  @IsUrl(url) CATALOG_A_URL!: string;
-  @IsUrl(url) CATALOG_B_URL!: string;
+  @IsUrl(SERVICE_URL) PAYMENTS_URL!: string;
+  @IsUrl(SERVICE_URL) CATALOG_A_URL!: string;
+  @IsUrl(SERVICE_URL) CATALOG_B_URL!: string;
   /** The orders service (its sagas reserve on the catalog and charge payments). */
-  @IsUrl(url) ORDERS_URL!: string;
+  @IsUrl(SERVICE_URL) ORDERS_URL!: string;
   /** Scenarios trigger and heal their drills through the control API. */
-  @IsUrl(url) CONTROL_URL!: string;
+  @IsUrl(SERVICE_URL) CONTROL_URL!: string;
 
   @IsString()
   @IsNotEmpty()

@@ -1,5 +1,13 @@
 import type { ReportSummary, ReportView, RunRequest, RunView } from '../workload/runs';
-import type { Drill, DrillRequest, TopologyView } from './drills';
+import type {
+  ConsoleSettings,
+  InstantQuery,
+  InstantSample,
+  PrometheusAnswer,
+  RangeQuery,
+  RangeSeries,
+} from './console';
+import type { Drill, DrillKindView, DrillRequest, TopologyView } from './drills';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -19,6 +27,10 @@ export class ControlApiClient {
 
   startDrill(request: DrillRequest): Promise<Drill> {
     return this.send('POST', '/drills', request) as Promise<Drill>;
+  }
+
+  drillKinds(): Promise<DrillKindView[]> {
+    return this.send('GET', '/drill-kinds') as Promise<DrillKindView[]>;
   }
 
   drills(): Promise<Drill[]> {
@@ -52,4 +64,30 @@ export class ControlApiClient {
   report(id: string): Promise<ReportView> {
     return this.send('GET', `/reports/${encodeURIComponent(id)}`) as Promise<ReportView>;
   }
+
+  consoleSettings(): Promise<ConsoleSettings> {
+    return this.send('GET', '/console/settings') as Promise<ConsoleSettings>;
+  }
+
+  /** Prometheus's range query, through control. */
+  queryRange(query: RangeQuery): Promise<PrometheusAnswer<RangeSeries>> {
+    return this.send('GET', `/prometheus/api/v1/query_range?${searchParams(query)}`) as Promise<
+      PrometheusAnswer<RangeSeries>
+    >;
+  }
+
+  /** Prometheus's instant query, through control. */
+  query(query: InstantQuery): Promise<PrometheusAnswer<InstantSample>> {
+    return this.send('GET', `/prometheus/api/v1/query?${searchParams(query)}`) as Promise<
+      PrometheusAnswer<InstantSample>
+    >;
+  }
 }
+
+/** A query's fields as URL parameters (absent ones left out), as Prometheus reads them. */
+export const searchParams = (query: RangeQuery | InstantQuery): URLSearchParams =>
+  new URLSearchParams(
+    Object.entries(query)
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value]): [string, string] => [name, String(value)]),
+  );

@@ -7,6 +7,7 @@ import {
   DRILL_STATES,
   type Drill,
   type DrillKind,
+  type DrillKindView,
   type DrillParams,
   type DrillRequest,
   type DrillState,
@@ -66,4 +67,24 @@ export class DrillDto implements Drill {
   result?: string;
   @ApiPropertyOptional({ format: 'date-time' }) endedAt?: string;
   @ApiPropertyOptional() error?: string;
+}
+
+/** A DrillParamSpec, documented as one object (its `type` says which fields it has). */
+export class DrillParamSpecDto {
+  @ApiProperty() name!: string;
+  @ApiProperty() required!: boolean;
+  @ApiPropertyOptional() description?: string;
+  @ApiProperty({ enum: ['integer', 'choice'] }) type!: 'integer' | 'choice';
+  @ApiPropertyOptional({ type: 'integer' }) minimum?: number;
+  @ApiPropertyOptional({ type: 'integer' }) maximum?: number;
+  @ApiPropertyOptional({ type: [String] }) values?: string[];
+  @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'integer' }] })
+  default?: string | number;
+}
+
+export class DrillKindDto implements Omit<DrillKindView, 'params'> {
+  @ApiProperty({ enum: DRILL_KINDS }) kind!: DrillKind;
+  @ApiProperty({ type: [String], description: 'The targets it accepts in this topology now' })
+  targets!: string[];
+  @ApiProperty({ type: [DrillParamSpecDto] }) params!: DrillParamSpecDto[];
 }

@@ -32,6 +32,23 @@ export interface DrillRequest {
   ttlSeconds?: number;
 }
 
+/** A drill parameter as `GET /drill-kinds` describes it: what the drill form asks for. */
+export type DrillParamSpec = {
+  name: string;
+  required: boolean;
+  description?: string;
+} & (
+  | { type: 'integer'; minimum: number; maximum: number; default?: number }
+  | { type: 'choice'; values: string[]; default: string }
+);
+
+/** `GET /drill-kinds`: each kind with the targets it accepts in this topology now, and its params. */
+export interface DrillKindView {
+  kind: DrillKind;
+  targets: string[];
+  params: DrillParamSpec[];
+}
+
 /** A drill as control answers it. */
 export interface Drill {
   id: string;
