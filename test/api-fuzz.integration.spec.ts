@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { SupervisedTopology } from '@faultline/testing';
-import { DATABASE, pgQuery, provisionedTool } from '@faultline/topology';
+import { DATABASE, pgQuery, provisionedTool, repoRoot } from '@faultline/topology';
 
 /** Test cases Schemathesis generates per API operation (and per phase). */
 const CASES_PER_OPERATION = 100;
@@ -38,7 +38,9 @@ async function fuzz(
   dir: string,
 ): Promise<FuzzRun> {
   const har = join(dir, `${service}.har`);
+  const settings = join(repoRoot(), 'tools', 'api-fuzz', `${service}.toml`);
   const args = [
+    ...(existsSync(settings) ? ['--config-file', settings] : []),
     'run',
     `${baseUrl}/docs-json`,
     '--url',

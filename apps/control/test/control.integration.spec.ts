@@ -298,14 +298,16 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
     });
 
     it("passes Prometheus's queries through, and its refusals as 400s with its reason", async () => {
-      const now = Math.floor(Date.now() / 1000);
+      // The window ends at each try's now: right after the start, Prometheus may not have
+      // scraped control yet.
       await eventually(async () => {
+        const end = Math.floor(Date.now() / 1000);
         const range = await api<{
           status: string;
           data: { resultType: string; result: unknown[] };
         }>(
           'GET',
-          `/prometheus/api/v1/query_range?query=${encodeURIComponent('up{job="control"}')}&start=${now - 60}&end=${now}&step=5`,
+          `/prometheus/api/v1/query_range?query=${encodeURIComponent('up{job="control"}')}&start=${end - 60}&end=${end}&step=5`,
         );
         assert.equal(range.status, 200, JSON.stringify(range.body));
         assert.equal(range.body.data.resultType, 'matrix');
@@ -323,6 +325,7 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
       );
       assert.equal(refused.status, 400);
       assert.match(JSON.stringify(refused.body), /Prometheus refused the query: .*parse error/);
+      const now = Math.floor(Date.now() / 1000);
       for (const [query, reason] of [
         [`query=up&start=${now}&end=${now}&step=0`, /step must be from 1 to 86400 seconds/],
         [`query=up&start=soon&end=${now}&step=5`, /start must be a time in unix seconds/],

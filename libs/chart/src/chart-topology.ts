@@ -138,15 +138,19 @@ export const CONNECTIONS: readonly ChartConnection[] = [
 export const LINK_PORT_BASE = 15000;
 export const EXTRA_STANDBY_LINK_PORT_BASE = 15100;
 
+/**
+ * Whether the chart carries a node of the local topology: Zipkin is local only (in Kubernetes
+ * the collector sends traces to the release's trace backend, chosen by values).
+ */
+export const inChart = (node: { kind: string }): boolean => node.kind !== 'zipkin';
+
 export function chartTopology(): ChartTopology {
   return {
     comment:
       'Generated from libs/topology/src/model.ts by `npm run chart:sync`; a test checks it is current.',
     linkPortBase: LINK_PORT_BASE,
     extraStandbyLinkPortBase: EXTRA_STANDBY_LINK_PORT_BASE,
-    // Locally Zipkin keeps the traces; in Kubernetes the collector sends them to the release's
-    // trace backend (values), which is no node of the topology.
-    nodes: NODES.filter((n) => n.kind !== 'zipkin').map(chartNode),
+    nodes: NODES.filter(inChart).map(chartNode),
     endpoints: ENDPOINTS.map((e) => ({ ...e, component: e.kind })),
     links: LINKS.map((link, n) => ({
       name: linkName(link),

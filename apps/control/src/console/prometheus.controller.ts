@@ -1,5 +1,10 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiTags,
+  ApiServiceUnavailableResponse,
+} from '@nestjs/swagger';
 import { InstantQueryDto, RangeQueryDto } from '@faultline/contracts/dto';
 import { AdminTokenGuard } from '@faultline/service';
 import { PrometheusQueries } from './prometheus-queries';
@@ -10,6 +15,9 @@ import { PrometheusQueries } from './prometheus-queries';
  */
 @ApiTags('console')
 @ApiBearerAuth()
+@ApiServiceUnavailableResponse({
+  description: 'No Prometheus is configured (FAULTLINE_PROMETHEUS_URL), or it did not answer',
+})
 @UseGuards(AdminTokenGuard)
 @Controller('prometheus/api/v1')
 export class PrometheusController {

@@ -1,5 +1,10 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiTags,
+  ApiServiceUnavailableResponse,
+} from '@nestjs/swagger';
 import { ReportSummaryDto } from '@faultline/contracts/dto';
 import { AdminTokenGuard } from '@faultline/service';
 import { WorkloadClient } from './workload-client';
@@ -10,6 +15,9 @@ import { WorkloadClient } from './workload-client';
  */
 @ApiTags('reports')
 @ApiBearerAuth()
+@ApiServiceUnavailableResponse({
+  description: 'The workload (which keeps the reports) did not answer',
+})
 @UseGuards(AdminTokenGuard)
 @Controller('reports')
 export class ReportsController {

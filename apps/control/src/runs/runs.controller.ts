@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiTags,
+  ApiServiceUnavailableResponse,
+} from '@nestjs/swagger';
 import { RunViewDto, StartRunDto } from '@faultline/contracts/dto';
 import { AdminTokenGuard } from '@faultline/service';
 import { WorkloadClient } from './workload-client';
@@ -7,6 +13,9 @@ import { WorkloadClient } from './workload-client';
 /** Scenario runs, started and followed through control, run by the workload. */
 @ApiTags('runs')
 @ApiBearerAuth()
+@ApiServiceUnavailableResponse({
+  description: 'The workload (which runs the scenarios) did not answer',
+})
 @UseGuards(AdminTokenGuard)
 @Controller('runs')
 export class RunsController {
