@@ -33,6 +33,8 @@ declare -A wanted=(
   [/usr/bin/shellcheck]=shellcheck
   # The console's browser tests drive Debian's Chromium (no browser download).
   [/usr/bin/chromium]=chromium
+  # \`npm run bench\`'s HTTP load generator (pgbench and redis-benchmark come with the servers).
+  [/usr/bin/wrk]=wrk
 )
 missing=()
 for path in "${!wanted[@]}"; do

@@ -146,6 +146,10 @@ describe('the console in Chromium', { timeout: 900_000 }, () => {
     await screenshot('scenario-running');
     const heading = await page.waitForSelector('.report h2[data-verdict]', { timeout: 180_000 });
     assert.equal(await heading!.evaluate((e) => e.getAttribute('data-verdict')), 'invalid');
+    const verdicts = await page.$$eval('.verdict', (cards) =>
+      cards.map((c) => `${c.getAttribute('data-checker')} ${c.getAttribute('data-valid')}`),
+    );
+    console.log(`# clock-skew-lww from the page: ${verdicts.join(', ')}`);
     const card = await page.waitForSelector('.verdict[data-checker="lost-updates"]');
     assert.equal(await card!.evaluate((e) => e.getAttribute('data-valid')), 'invalid');
     assert.ok(

@@ -33,13 +33,17 @@ export async function launchApp(
   const url = `http://${HOST}:${port}`;
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
-      ([k]) => k === 'PATH' || k === 'HOME' || k.startsWith('OTEL_EXPORTER_'),
+      ([k]) =>
+        k === 'PATH' || k === 'HOME' || k === 'OTEL_SDK_DISABLED' || k.startsWith('OTEL_EXPORTER_'),
     ),
   ) as Record<string, string>;
   // Traces go to the topology's Zipkin, unless the user points the services at an OTLP
-  // endpoint of their own (the standard variables, passed on above).
+  // endpoint of their own (the standard variables, passed on above) or turns tracing off
+  // (OTEL_SDK_DISABLED=true: `npm run bench` measures telemetry's cost that way).
   const traces =
-    inherited.OTEL_EXPORTER_OTLP_ENDPOINT || inherited.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+    inherited.OTEL_EXPORTER_OTLP_ENDPOINT ||
+    inherited.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ||
+    inherited.OTEL_SDK_DISABLED === 'true'
       ? {}
       : {
           OTEL_TRACES_EXPORTER: 'zipkin',

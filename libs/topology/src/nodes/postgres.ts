@@ -44,7 +44,8 @@ wal_receiver_timeout = 10s
 wal_retrieve_retry_interval = 1s
 synchronous_standby_names = '${SYNCHRONOUS_STANDBY_NAMES}'
 synchronous_commit = remote_apply
-max_connections = 60
+# The services' pools and the observer use about 40; \`npm run bench\` runs pgbench with 64 more.
+max_connections = 120
 shared_buffers = 32MB
 # The data is throwaway and the drills kill processes, not machines: the OS cache survives.
 fsync = off

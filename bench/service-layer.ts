@@ -1,0 +1,292 @@
+/**
+ * The service layer beside the databases' own benchmarks, on a local topology of real servers,
+ * side by side (issue 18): each pair runs over the same Toxiproxy link at the same concurrency,
+ * one after the other, so a ratio cancels most of the machine's drift.
+ * - `POST /payments` (wrk) vs pgbench running the service's own transaction (claim the key,
+ *   lock the account, debit, insert the payment, record the response, COMMIT to a sync standby);
+ * - `GET /products/:sku`, an eventual read from the replica (wrk), vs redis-benchmark GET on
+ *   that replica's link;
+ * - the CLI's latency (`node bin/faultline.js drills`).
+ * Each load generator's own CPU is measured too: it must not starve the services.
+ * Usage: npm run bench -- [SECONDS=15]  -> a table, and bench/results/service-layer-<time>.json
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { DATABASE, linkAddress, startTopology, stopTopology } from '@faultline/topology';
+import { profileProcess } from './cpu-profile';
+import { type LoadResult, pgbench, redisBenchmarkGet, wrk } from './load-tools';
+
+const SECONDS = Number(process.argv[2] ?? 15);
+const CONCURRENCY = (process.env.BENCH_CLIENTS ?? '16,64').split(',').map(Number);
+const ACCOUNTS = 64;
+/** Nodes to take a CPU profile of during their first load run (`BENCH_PROFILE=payments-0,catalog-a`). */
+const PROFILE = new Set((process.env.BENCH_PROFILE ?? '').split(',').filter(Boolean));
+
+interface Pair {
+  what: string;
+  clients: number;
+  service: LoadResult;
+  reference: LoadResult;
+}
+
+const fixed = (n: number, digits = 1) => n.toFixed(digits);
+/** A URL's path: the same endpoint on another topology's port. */
+const path = (url: string) => new URL(url).pathname;
+
+async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(url, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...init.headers },
+  });
+  if (!response.ok)
+    throw new Error(`${init.method ?? 'GET'} ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** The service's transaction for pgbench, one script per account (pgbench picks one at random). */
+function paymentScript(accountId: string): string {
+  return `\\set k random(1, 9223372036854775806)
+BEGIN;
+INSERT INTO idempotency_keys (scope, key, request_hash, expires_at)
+  VALUES ('payment', 'pgbench-' || :k, 'bench', now() + make_interval(secs => 86400))
+  ON CONFLICT (scope, key) DO UPDATE
+    SET request_hash = EXCLUDED.request_hash, response_status = NULL, response_body = NULL,
+        created_at = now(), expires_at = EXCLUDED.expires_at, last_replayed_at = NULL
+    WHERE idempotency_keys.expires_at <= now()
+  RETURNING key;
+SELECT id, owner, balance, created_at FROM accounts WHERE id = ANY(ARRAY['${accountId}']::uuid[]) ORDER BY id FOR UPDATE;
+UPDATE accounts SET balance = balance + -1 WHERE id = '${accountId}';
+INSERT INTO payments (account_id, amount, reference, idempotency_key)
+  VALUES ('${accountId}', 1, 'bench', 'pgbench-' || :k)
+  RETURNING id, account_id, amount, reference, idempotency_key, created_at;
+UPDATE idempotency_keys SET response_status = 201, response_body = '{"bench": true}'
+  WHERE scope = 'payment' AND key = 'pgbench-' || :k;
+COMMIT;
+`;
+}
+
+/** wrk's requests: a payment of 1 from one of the accounts, each under a key of its own. */
+function paymentRequests(accountIds: string[], run: string): string {
+  return `
+local accounts = { ${accountIds.map((a) => `"${a}"`).join(', ')} }
+local n = 0
+request = function()
+  n = n + 1
+  local account = accounts[(n % #accounts) + 1]
+  local body = '{"accountId":"' .. account .. '","amount":1,"reference":"bench"}'
+  return wrk.format("POST", "/payments",
+    { ["Content-Type"] = "application/json", ["Idempotency-Key"] = "${run}-" .. n }, body)
+end
+`;
+}
+
+async function cliLatency(stateDir: string): Promise<{ medianMs: number; runs: number[] }> {
+  const runs: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const started = process.hrtime.bigint();
+    await promisify(execFile)(
+      process.execPath,
+      [join(__dirname, '..', '..', 'bin', 'faultline.js'), 'drills'],
+      {
+        env: { ...process.env, FAULTLINE_STATE_DIR: stateDir },
+      },
+    );
+    runs.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  const sorted = [...runs].sort((a, b) => a - b);
+  return { medianMs: sorted[3]!, runs };
+}
+
+function table(pairs: Pair[]): string {
+  const rows = pairs.map((p) => [
+    p.what,
+    String(p.clients),
+    `${fixed(p.service.rate, 0)} /s`,
+    `${fixed(p.reference.rate, 0)} /s (${p.reference.tool})`,
+    fixed(p.service.rate / p.reference.rate, 2),
+    `${fixed(p.service.p50Ms)} / ${fixed(p.service.p99Ms)}`,
+    `${fixed(p.reference.p50Ms)} / ${fixed(p.reference.p99Ms)}`,
+    fixed(p.service.p99Ms / p.reference.p99Ms, 2),
+    `${fixed(p.service.generatorCores, 2)} / ${fixed(p.reference.generatorCores, 2)}`,
+    `${p.service.errors} / ${p.reference.errors}`,
+  ]);
+  const header = [
+    'what',
+    'clients',
+    'service',
+    'reference',
+    'ratio',
+    'service p50/p99 ms',
+    'reference p50/p99 ms',
+    'p99 ratio',
+    'generator cores',
+    'errors',
+  ];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/**
+ * Starts a topology, and measures each service under load at each concurrency, beside its
+ * reference when `references` (else the service alone); the CLI's latency at the end.
+ */
+async function measure(
+  work: string,
+  results: string,
+  concurrency: number[],
+  references: boolean,
+): Promise<{
+  pairs: Pair[];
+  services: LoadResult[];
+  cli: { medianMs: number; runs: number[] };
+  profiles: Record<string, { owner: string; share: number }[]>;
+}> {
+  const topology = await startTopology({ workloadRate: 0 });
+  try {
+    const url = (name: string) => topology.nodes.find((n) => n.name === name)!.url!;
+    const link = (name: string) => linkAddress(topology.links.find((l) => l.name === name)!);
+    const pairs: Pair[] = [];
+    const services: LoadResult[] = [];
+    const profiles: Record<string, { owner: string; share: number }[]> = {};
+    /** Runs `load` on `node`, profiling the node meanwhile the first time it is asked for. */
+    const underLoad = async <T>(node: string, load: () => Promise<T>): Promise<T> => {
+      if (!PROFILE.delete(node)) return load();
+      const pid = topology.nodes.find((n) => n.name === node)!.pid!;
+      const file = join(results, `${node}-${Date.now()}.cpuprofile`);
+      const [result, shares] = await Promise.all([
+        load(),
+        profileProcess(pid, (SECONDS - 2) * 1000, file),
+      ]);
+      profiles[node] = shares;
+      console.log(`${node}: profile ${file}`);
+      return result;
+    };
+
+    const accounts: { id: string }[] = [];
+    for (let i = 0; i < ACCOUNTS; i++) {
+      accounts.push(
+        await json<{ id: string }>(`${url('payments-0')}/accounts`, {
+          method: 'POST',
+          body: JSON.stringify({ owner: `bench-${i}`, initialBalance: 100_000_000_000 }),
+        }),
+      );
+    }
+    const scripts = accounts.map((a, i) => {
+      const file = join(work, `payment-${i}.sql`);
+      writeFileSync(file, paymentScript(a.id));
+      return file;
+    });
+    const pg = {
+      ...link('payments-0->pg-primary'),
+      user: 'postgres',
+      database: DATABASE,
+      options: '-c statement_timeout=5000 -c search_path=payments',
+    };
+    for (const clients of concurrency) {
+      console.log(`payments, ${clients} clients…`);
+      const reference = references ? await pgbench(pg, scripts, clients, SECONDS, work) : undefined;
+      const service = await underLoad('payments-0', () =>
+        wrk(
+          `${url('payments-0')}/payments`,
+          clients,
+          SECONDS,
+          work,
+          paymentRequests(
+            accounts.map((a) => a.id),
+            `bench-${Date.now()}-${clients}`,
+          ),
+        ),
+      );
+      services.push(service);
+      if (reference) pairs.push({ what: 'POST /payments vs pgbench', clients, service, reference });
+    }
+
+    await json(`${url('catalog-a')}/products/bench-1`, {
+      method: 'PUT',
+      body: JSON.stringify({ name: 'bench', priceCents: 100, stock: 1_000 }),
+    });
+    for (const clients of concurrency) {
+      console.log(`catalog, ${clients} clients…`);
+      const service = await underLoad('catalog-a', () =>
+        wrk(`${url('catalog-a')}/products/bench-1`, clients, SECONDS, work),
+      );
+      services.push(service);
+      if (!references) continue;
+      // About as many requests as the service's rate needs, at least 100k: comparable run times.
+      const reference = await redisBenchmarkGet(
+        link('catalog-a->redis-1'),
+        clients,
+        Math.max(100_000, Math.round(service.rate * SECONDS * 4)),
+      );
+      pairs.push({
+        what: 'GET /products/:sku vs redis-benchmark GET',
+        clients,
+        service,
+        reference,
+      });
+    }
+
+    const cli = await cliLatency(dirname(topology.stateFile));
+    return { pairs, services, cli, profiles };
+  } finally {
+    await stopTopology(topology);
+  }
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
+  const results = join(__dirname, '..', '..', 'bench', 'results');
+  mkdirSync(results, { recursive: true });
+  try {
+    const on = await measure(work, results, CONCURRENCY, true);
+    // The same services with tracing off (the SDK disabled, no exporter; metrics stay on).
+    console.log('telemetry off…');
+    process.env.OTEL_SDK_DISABLED = 'true';
+    const off = await measure(work, results, [CONCURRENCY[0]!], false);
+    delete process.env.OTEL_SDK_DISABLED;
+    const telemetry = off.services.map((without) => {
+      const withIt = on.services.find(
+        (s) => path(s.url) === path(without.url) && s.clients === without.clients,
+      )!;
+      return {
+        url: path(without.url),
+        clients: without.clients,
+        on: withIt.rate,
+        off: without.rate,
+        cost: 1 - withIt.rate / without.rate,
+      };
+    });
+
+    console.log(`\n${table(on.pairs)}\n`);
+    for (const t of telemetry) {
+      console.log(
+        `telemetry on vs off, ${t.url} at ${t.clients} clients: ${fixed(t.on, 0)} vs ${fixed(t.off, 0)} /s (costs ${fixed(t.cost * 100)} %)`,
+      );
+    }
+    console.log(`CLI: node bin/faultline.js drills, median of 7: ${fixed(on.cli.medianMs, 0)} ms`);
+    for (const [node, shares] of Object.entries(on.profiles)) {
+      const top = shares.slice(0, 40).map((s) => `${s.owner} ${fixed(s.share * 100)} %`);
+      console.log(`${node} CPU by owner and function:\n  ${top.join('\n  ')}`);
+    }
+    const file = join(
+      results,
+      `service-layer-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+    );
+    writeFileSync(
+      file,
+      `${JSON.stringify({ seconds: SECONDS, pairs: on.pairs, telemetry, cli: on.cli, profiles: on.profiles }, null, 2)}\n`,
+    );
+    console.log(`written: ${file}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
