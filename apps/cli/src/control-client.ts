@@ -104,7 +104,7 @@ export class ControlClient {
   async request<T>(method: HttpMethod, path: string, body?: unknown): Promise<T> {
     let response: Response;
     let text: string;
-    const connectDeadline = Date.now() + this.connectWaitMs;
+    const connectDeadline = performance.now() + this.connectWaitMs;
     for (;;) {
       try {
         response = await fetch(`${this.url}${path}`, {
@@ -121,7 +121,7 @@ export class ControlClient {
       } catch (err) {
         // A pod that has just started may not be let through yet (NetworkPolicies take a
         // moment to cover it), nor find the Service's name: the caller said how long to wait.
-        if (!NEVER_CONNECTED.has(causeCode(err) ?? '') || Date.now() >= connectDeadline) {
+        if (!NEVER_CONNECTED.has(causeCode(err) ?? '') || performance.now() >= connectDeadline) {
           throw unreachable(this.url, err);
         }
         await sleep(500);

@@ -1,16 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** Retries an assertion until it passes or the time is up; then rethrows its last failure. */
+/**
+ * Retries an assertion until it passes or the time is up; then rethrows its last failure. Time
+ * is monotonic: this machine's wall clock has been seen to step forward under a test.
+ */
 export async function eventually<T>(
   assertion: () => Promise<T> | T,
   timeoutMs = 20_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
     try {
       return await assertion();
     } catch (err) {
-      if (Date.now() > deadline) throw err;
+      if (performance.now() > deadline) throw err;
       await sleep(200);
     }
   }

@@ -93,8 +93,8 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 }
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
     if (condition()) return true;
     await sleep(50);
   }

@@ -12,9 +12,9 @@ export async function waitUntil(
 ): Promise<void> {
   let aborted: string | undefined;
   void abort?.then((reason) => (aborted = reason));
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   let lastError = '';
-  while (Date.now() < deadline) {
+  while (performance.now() < deadline) {
     if (aborted !== undefined) throw new Error(`${what}: ${aborted}`);
     try {
       if (await probe()) return;

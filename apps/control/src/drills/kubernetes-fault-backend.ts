@@ -181,9 +181,9 @@ export class KubernetesFaultBackend extends SharedFaultBackend {
       (await pods.listNamespacedPod({ namespace, labelSelector: selector })).items.every(
         (p) => !deleted.has(p.metadata?.uid ?? ''),
       );
-    const deadline = Date.now() + KILL_WAIT_MS;
+    const deadline = performance.now() + KILL_WAIT_MS;
     while (!(await gone())) {
-      if (Date.now() > deadline) {
+      if (performance.now() > deadline) {
         this.logger.warn(`${what}: its pods were still terminating after ${KILL_WAIT_MS} ms`);
         return;
       }

@@ -232,8 +232,8 @@ export class RedisFailover implements OnApplicationBootstrap, OnApplicationShutd
     }
     if (answer) throw new FailoverRefused(`the Sentinels refused a failover: ${answer.message}`);
     this.switchoverAsked = true;
-    const deadline = Date.now() + SWITCHOVER_WAIT_MS;
-    while (Date.now() < deadline) {
+    const deadline = performance.now() + SWITCHOVER_WAIT_MS;
+    while (performance.now() < deadline) {
       const now = resolveNode(this.topology.current().nodes, ENDPOINT)?.name;
       if (now && now !== former) {
         return former

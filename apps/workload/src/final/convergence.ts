@@ -17,8 +17,8 @@ export async function awaitConvergence(clients: Clients, skus: readonly string[]
     const replicas = await Promise.all([version(a, sku, 'eventual'), version(b, sku, 'eventual')]);
     return replicas.every((v) => v === primary);
   };
-  const deadline = Date.now() + CONVERGENCE_WAIT_MS;
-  while (Date.now() < deadline) {
+  const deadline = performance.now() + CONVERGENCE_WAIT_MS;
+  while (performance.now() < deadline) {
     let all = true;
     for (const sku of skus) if (!(await converged(sku))) all = false;
     if (all) return;

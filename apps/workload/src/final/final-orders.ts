@@ -42,9 +42,9 @@ const isTerminal = async (clients: Clients, id: string): Promise<boolean> => {
 
 /** Until every order is confirmed or cancelled (bounded). */
 async function awaitSagas(clients: Clients, ids: readonly string[]): Promise<void> {
-  const deadline = Date.now() + SAGA_WAIT_MS;
+  const deadline = performance.now() + SAGA_WAIT_MS;
   let open = [...ids];
-  while (open.length > 0 && Date.now() < deadline) {
+  while (open.length > 0 && performance.now() < deadline) {
     const still: string[] = [];
     for (const id of open) if (!(await isTerminal(clients, id))) still.push(id);
     open = still;
