@@ -1,11 +1,10 @@
 import type { Drill } from '@faultline/contracts';
 import type { ControlConnection } from '../control-connection';
 import { el } from '../dom';
+import { paramsText } from './drill-text';
 
 const describe = (drill: Drill): string => {
-  const params = Object.entries(drill.params)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
+  const params = paramsText(drill.params);
   return `${drill.kind} ${drill.target}${drill.node ? ` (${drill.node})` : ''}${params ? ` ${params}` : ''}`;
 };
 

@@ -1,5 +1,6 @@
-import type { Fault, TopologyView } from '@faultline/contracts';
+import type { TopologyView } from '@faultline/contracts';
 import { svgEl } from '../dom';
+import { faultText } from '../drills/drill-text';
 import { linkLatencyMs, linkState, type TopologyLink } from './link-state';
 
 type TopologyNode = TopologyView['nodes'][number];
@@ -77,13 +78,6 @@ function curve(from: Box, to: Box): { d: string; mid: Box } {
     mid: { x: (x1 + x2) / 2, y: (y1 + y2) / 2 },
   };
 }
-
-const faultText = (f: Fault): string => {
-  const params = Object.entries(f.params)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
-  return `${f.kind}${params ? ` ${params}` : ''} (${f.drillId})`;
-};
 
 function linkLabel(link: TopologyLink): string {
   const state = linkState(link);

@@ -1,4 +1,4 @@
-import type { TopologyView } from '@faultline/contracts';
+import type { Fault, TopologyView } from '@faultline/contracts';
 import type { ControlConnection } from '../control-connection';
 import { el } from '../dom';
 import { DrillForm } from '../drills/drill-form';
@@ -10,6 +10,10 @@ import { topologyPicture } from './topology-picture';
 
 /** How often the picture follows the topology: a drill's effect shows within this. */
 const REFRESH_MS = 1_000;
+
+/** A table's drills column: each fault's kind and drill. */
+const drillsCell = (faults: Fault[]): string =>
+  faults.map((f) => `${f.kind} (${f.drillId})`).join(', ');
 
 function nodeTable(view: TopologyView): HTMLTableElement {
   return el(
@@ -33,7 +37,7 @@ function nodeTable(view: TopologyView): HTMLTableElement {
         el('td', {}, n.kind),
         el('td', {}, n.role),
         el('td', {}, n.healthy ? 'healthy' : 'not answering'),
-        el('td', {}, n.faults.map((f) => `${f.kind} (${f.drillId})`).join(', ')),
+        el('td', {}, drillsCell(n.faults)),
       ),
     ),
   );
@@ -51,7 +55,7 @@ function linkTable(view: TopologyView): HTMLTableElement {
         { 'data-link': l.name, 'data-state': linkState(l) },
         el('td', {}, l.name),
         el('td', {}, linkState(l)),
-        el('td', {}, l.faults.map((f) => `${f.kind} (${f.drillId})`).join(', ')),
+        el('td', {}, drillsCell(l.faults)),
       ),
     ),
   );
