@@ -88,5 +88,7 @@ trace UI in the user's browser. Without either, the console says so instead. */}
 # The settings each report records.
 - { name: CATALOG_ORDERING, value: {{ $ctx.Values.catalog.ordering }} }
 - { name: REDIS_MIN_REPLICAS_TO_WRITE, value: {{ $ctx.Values.redis.minReplicasToWrite | quote }} }
+# Every operation is a trace that its history and report link to: none is left unsampled.
+- { name: FAULTLINE_TRACES_PER_SECOND, value: "0" }
 {{- end }}
 {{- end -}}

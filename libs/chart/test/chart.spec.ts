@@ -47,11 +47,12 @@ import {
   VARIANTS,
 } from '@faultline/chart';
 
-/** The standard OpenTelemetry variables the telemetry preload reads (not app configuration). */
+/** The variables the telemetry preload reads (not app configuration): OpenTelemetry's and the sampler's. */
 const TELEMETRY_ENV = [
   'OTEL_SERVICE_NAME',
   'OTEL_RESOURCE_ATTRIBUTES',
   'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'FAULTLINE_TRACES_PER_SECOND',
 ];
 
 const APP_ENVIRONMENTS: Record<string, new () => object> = {

@@ -16,6 +16,7 @@ import { ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
 import type { IncomingMessage } from 'node:http';
 import { isOperationalRequest } from './operational-endpoints';
 import { matchedRoute } from './route';
+import { tracesSampler } from './trace-sampling';
 
 type SpanProcessor = NonNullable<NodeSDKConfiguration['spanProcessors']>[number];
 
@@ -49,8 +50,9 @@ export function traceExportConfigured(env: NodeJS.ProcessEnv = process.env): boo
  * ioredis, kafkajs, Nest) are first required, hence the preload module.
  *
  * Everything else comes from the standard OTEL_* variables: the exporter (OTLP, protocol from
- * OTEL_EXPORTER_OTLP_PROTOCOL, or Zipkin with OTEL_TRACES_EXPORTER=zipkin), the batch processor, the sampler, the propagators (W3C
- * tracecontext + baggage unless OTEL_PROPAGATORS says otherwise) and the resource.
+ * OTEL_EXPORTER_OTLP_PROTOCOL, or Zipkin with OTEL_TRACES_EXPORTER=zipkin), the batch processor,
+ * the propagators (W3C tracecontext + baggage unless OTEL_PROPAGATORS says otherwise) and the
+ * resource. The sampler too when OTEL_TRACES_SAMPLER is set; else see `tracesSampler`.
  */
 export function startTracing(): void {
   sdk = new NodeSDK({
@@ -92,6 +94,7 @@ export function startTracing(): void {
       new KafkaJsInstrumentation(),
     ],
     spanProcessors: traceExportConfigured() ? undefined : [RECORD_ONLY],
+    sampler: tracesSampler(),
     // Metrics are prom-client's and logs go to stdout through pino.
     metricReaders: [],
     logRecordProcessors: [],

@@ -121,5 +121,7 @@ export const WORKLOAD_SERVICE: ServiceSpec = {
     // The topology's settings a report records, so two runs compare like with like.
     CATALOG_ORDERING: ctx.catalogOrdering,
     REDIS_MIN_REPLICAS_TO_WRITE: String(ctx.redisMinReplicasToWrite),
+    // Every operation is a trace that its history and report link to: none is left unsampled.
+    FAULTLINE_TRACES_PER_SECOND: '0',
   }),
 };
