@@ -51,7 +51,7 @@ export function printProgress(event: ProgressEvent): void {
  * The playground's background load, in operations per second per client:
  * FAULTLINE_WORKLOAD_RATE, 1 by default (light, enough to keep every dashboard alive), 0 for none.
  */
-function backgroundWorkloadRate(): number {
+export function backgroundWorkloadRate(): number {
   const text = process.env.FAULTLINE_WORKLOAD_RATE ?? '1';
   const rate = Number(text);
   if (!Number.isInteger(rate) || rate < 0 || rate > 50) {
@@ -83,7 +83,7 @@ async function printSummary(state: TopologyState): Promise<void> {
       '(open it: topology, drills, scenarios and their verdicts, dashboards)',
   );
   console.log(
-    `traces: ${url('zipkin')}/zipkin/  (Zipkin: every request, across pg, Redis and Kafka)`,
+    `traces: ${url('zipkin')}/zipkin/  (Zipkin: requests across pg, Redis and Kafka; every workload operation)`,
   );
   console.log(`prometheus: ${url('prometheus')}`);
   console.log(`control API: ${url('control')}  (token: ${state.adminToken})`);
