@@ -231,6 +231,19 @@ describe('payments (CP) against the real topology', { timeout: 900_000 }, () => 
       );
       assert.equal(await balance(account.id), 1_000);
     });
+
+    it('never overdraws: concurrent payments against a balance for 10 of them charge exactly 10', async () => {
+      const drained = await openAccount('drained', 100);
+      const responses = await Promise.all(
+        Array.from({ length: 24 }, (_, i) =>
+          pay(randomUUID(), { accountId: drained.id, amount: 10, reference: `drain-${i}` }),
+        ),
+      );
+      const statuses = responses.map((r) => r.status);
+      assert.equal(statuses.filter((s) => s === 201).length, 10, `statuses: ${statuses}`);
+      assert.equal(statuses.filter((s) => s === 409).length, 14, `statuses: ${statuses}`);
+      assert.equal(await balance(drained.id), 0);
+    });
   });
 
   describe('idempotency', () => {

@@ -10,12 +10,18 @@ import type { Request, Response } from 'express';
 import { IDEMPOTENCY_HEADER } from '../idempotency/idempotency-key.decorator';
 import { IndeterminateCommit } from './sync-commit-timeout';
 
-/** pg's errors carry a SQLSTATE `code`; connection failures carry a Node errno code. */
-const isDatabaseError = (err: unknown): err is Error & { code?: string } =>
+/**
+ * pg's errors carry a SQLSTATE `code`; connection failures carry a Node errno code, or none:
+ * a connection that ends mid-transaction fails that query with "Connection terminated", and
+ * the client's next query with "… is not queryable" (seen as a 500 during a switchover).
+ */
+export const isDatabaseError = (err: unknown): err is Error & { code?: string } =>
   err instanceof Error &&
   !(err instanceof HttpException) &&
   (typeof (err as { code?: unknown }).code === 'string' ||
-    /Connection terminated|timeout exceeded when trying to connect/.test(err.message));
+    /Connection terminated|timeout exceeded when trying to connect|is not queryable/.test(
+      err.message,
+    ));
 
 /**
  * Turns the CP refusal into its contract: 503 with outcome `indeterminate` and the key

@@ -1,10 +1,11 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { AccountsService } from '../accounts/accounts.service';
 import { SyncCommit } from '../commit/sync-commit';
 import { PG_POOL } from '@faultline/postgres';
 import {
   created,
+  type EffectResponse,
   IdempotencyStore,
   type RecordedResponse,
   rejected,
@@ -60,22 +61,35 @@ export class PaymentsService {
   /** Charges an account once per key: the debit, the payment row and the key's record commit together. */
   create(key: string, dto: CreatePaymentDto): Promise<RecordedResponse> {
     return this.commit.transaction((tx) =>
-      this.idempotency.once(tx, 'payment', key, dto, async () => {
-        const account = (await this.accounts.lockForUpdate(tx, [dto.accountId])).get(
-          dto.accountId,
-        )!;
-        if (account.balance < dto.amount) {
-          return rejected(insufficientFunds(account.id, account.balance, dto.amount));
-        }
-        await this.accounts.adjustBalance(tx, dto.accountId, -dto.amount);
-        const { rows } = await tx.query<PaymentRow>(
-          `INSERT INTO payments (account_id, amount, reference, idempotency_key)
-           VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
-          [dto.accountId, dto.amount, dto.reference, key],
-        );
-        return created(toDto(rows[0]!));
-      }),
+      this.idempotency.once(tx, 'payment', key, dto, () => this.charge(tx, key, dto)),
     );
+  }
+
+  /**
+   * Debits the account and inserts the payment in one statement (one round trip instead of
+   * lock, check, debit and insert: issue 18). The debit's condition is re-checked on the row's
+   * latest version once its lock is held, so concurrent payments never overdraw. When nothing
+   * was debited the account is missing (404) or short of funds: locked now, its balance says
+   * which, and if a credit landed in between, the debit is tried again under the lock.
+   */
+  private async charge(
+    tx: PoolClient,
+    key: string,
+    dto: CreatePaymentDto,
+  ): Promise<EffectResponse> {
+    const { rows } = await tx.query<PaymentRow>(
+      `WITH debited AS (
+         UPDATE accounts SET balance = balance - $2 WHERE id = $1 AND balance >= $2 RETURNING id)
+       INSERT INTO payments (account_id, amount, reference, idempotency_key)
+       SELECT id, $2, $3, $4 FROM debited RETURNING ${COLUMNS}`,
+      [dto.accountId, dto.amount, dto.reference, key],
+    );
+    if (rows[0]) return created(toDto(rows[0]));
+    const account = (await this.accounts.lockForUpdate(tx, [dto.accountId])).get(dto.accountId)!;
+    if (account.balance < dto.amount) {
+      return rejected(insufficientFunds(account.id, account.balance, dto.amount));
+    }
+    return this.charge(tx, key, dto);
   }
 
   /**
