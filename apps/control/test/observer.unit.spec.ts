@@ -450,4 +450,34 @@ describe('ObserverService', () => {
       mock.timers.reset();
     }
   });
+  it('polls at once on refresh, and once more after a poll that was running (it may predate the change)', async () => {
+    mock.timers.enable({ apis: ['setInterval'] });
+    try {
+      let finish: () => void = () => undefined;
+      const slow = new FakeProbe('slow', () => new Promise<void>((resolve) => (finish = resolve)));
+      const observer = service(
+        topology(() => state),
+        fakes(slow),
+      );
+      observer.onApplicationBootstrap();
+      assert.equal(slow.observed, 1);
+      observer.refresh();
+      observer.refresh();
+      assert.equal(slow.observed, 1, 'no second poll while one runs');
+      finish();
+      await new Promise((r) => setImmediate(r));
+      assert.equal(slow.observed, 2, 'one more poll right after, before any tick');
+      finish();
+      await new Promise((r) => setImmediate(r));
+      assert.equal(slow.observed, 2, 'two refreshes during one poll make one more poll');
+      observer.refresh();
+      assert.equal(slow.observed, 3, 'an idle observer polls at once');
+      finish();
+      await observer.onApplicationShutdown();
+      observer.refresh();
+      assert.equal(slow.observed, 3, 'not after shutdown');
+    } finally {
+      mock.timers.reset();
+    }
+  });
 });

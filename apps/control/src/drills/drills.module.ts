@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { FailoverModule } from '../failover/failover.module';
+import { ObserverModule } from '../observer/observer.module';
 import { TopologyModule } from '../topology/topology.module';
 import { DrillMetrics } from './drill-metrics';
 import { DrillKindsController } from './drill-kinds.controller';
@@ -8,7 +9,7 @@ import { DrillsService } from './drills.service';
 import { FaultBackendModule } from './fault-backend.module';
 
 @Module({
-  imports: [TopologyModule, FaultBackendModule, FailoverModule],
+  imports: [TopologyModule, FaultBackendModule, FailoverModule, ObserverModule],
   controllers: [DrillsController, DrillKindsController],
   providers: [DrillsService, DrillMetrics],
   exports: [DrillsService],

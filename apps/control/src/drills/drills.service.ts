@@ -12,6 +12,7 @@ import {
 import { FailoverRefused, Switchovers } from '../failover/switchovers';
 import type { Promotion } from '../topology/role-changes';
 import { RoleChanges } from '../topology/role-changes';
+import { ObserverService } from '../observer/observer.service';
 import { TopologySource } from '../topology/topology-source';
 import {
   DEFAULT_TTL_SECONDS,
@@ -44,6 +45,7 @@ export class DrillsService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly metrics: DrillMetrics,
     private readonly switchovers: Switchovers,
     roles: RoleChanges,
+    private readonly observer: ObserverService,
   ) {
     this.history = new DrillHistory(topology.stateFile);
     roles.onPromotion((promotion) => this.followPromotion(promotion));
@@ -159,6 +161,7 @@ export class DrillsService implements OnApplicationBootstrap, OnApplicationShutd
       );
       this.drills = this.history.save([...this.drills, drill]);
       this.metrics.started(drill);
+      this.observer.refresh();
       this.logger.log(`drill ${drill.id}: ${drill.kind} ${drill.target} for ${ttlSeconds} s`);
       return drill;
     });
@@ -205,6 +208,7 @@ export class DrillsService implements OnApplicationBootstrap, OnApplicationShutd
       const ended: Drill = { ...drill, state: outcome, endedAt: new Date().toISOString() };
       this.drills = this.history.save(this.drills.map((d) => (d.id === id ? ended : d)));
       this.metrics.finished(ended, outcome);
+      this.observer.refresh();
       this.logger.log(`drill ${id}: ${outcome}`);
       return ended;
     });

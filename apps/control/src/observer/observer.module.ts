@@ -22,5 +22,6 @@ import { RedisReplicationProbe } from './redis-replication.probe';
     DatastoreRoleProbe,
     ObserverService,
   ],
+  exports: [ObserverService],
 })
 export class ObserverModule {}

@@ -28,6 +28,8 @@ export class ObserverService implements OnApplicationBootstrap, OnApplicationShu
   private readonly probes: Probe[];
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
+  /** A refresh came while a poll was running: poll again when it ends. */
+  private pollAgain = false;
   private stopped = false;
 
   constructor(
@@ -55,6 +57,18 @@ export class ObserverService implements OnApplicationBootstrap, OnApplicationShu
     await this.polling;
   }
 
+  /**
+   * Polls now, outside the cadence: a drill has just changed the topology, and its gauges
+   * should say so at Prometheus's next scrape, not up to a poll later (a heal then shows in
+   * Prometheus within about a second of the CLI's answer). A poll already running may have read
+   * the state before the change, so another follows it.
+   */
+  refresh(): void {
+    if (this.stopped) return;
+    if (this.polling) this.pollAgain = true;
+    else this.tick();
+  }
+
   /** Starts a poll unless one is still running. */
   private tick(): void {
     if (this.stopped) return;
@@ -62,7 +76,12 @@ export class ObserverService implements OnApplicationBootstrap, OnApplicationShu
       this.logger.debug('previous poll still running; skipping this tick');
       return;
     }
-    this.polling = this.poll().finally(() => (this.polling = undefined));
+    this.polling = this.poll().finally(() => {
+      this.polling = undefined;
+      if (!this.pollAgain) return;
+      this.pollAgain = false;
+      this.tick();
+    });
   }
 
   /** One round of every probe; resolves once all have replaced their series. Never rejects. */
