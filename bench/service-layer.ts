@@ -3,10 +3,13 @@
  * side by side (issue 18): each pair runs over the same Toxiproxy link at the same concurrency,
  * one after the other, so a ratio cancels most of the machine's drift.
  * - `POST /payments` (wrk) vs pgbench running the service's own transaction (claim the key,
- *   lock the account, debit, insert the payment, record the response, COMMIT to a sync standby);
+ *   debit the account and insert the payment in one statement, record the response, COMMIT to
+ *   a sync standby: five round trips);
  * - `GET /products/:sku`, an eventual read from the replica (wrk), vs redis-benchmark GET on
  *   that replica's link;
- * - the CLI's latency (`node bin/faultline.js drills`).
+ * - the CLI's latency (`node bin/faultline.js drills`);
+ * - a heal's way to Prometheus: from the heal's answer to `faultline_link_up` showing it;
+ * - the idle playground's CPU and RSS.
  * Each load generator's own CPU is measured too: it must not starve the services.
  * Usage: npm run bench -- [SECONDS=15]  -> a table, and bench/results/service-layer-<time>.json
  */
@@ -16,10 +19,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { DATABASE, linkAddress, startTopology, stopTopology } from '@faultline/topology';
+import { backgroundWorkloadRate } from '../apps/cli/src/commands/up';
 import { profileProcess } from './cpu-profile';
+import { type Footprint, measureFootprint } from './footprint';
 import { type LoadResult, pgbench, redisBenchmarkGet, wrk } from './load-tools';
 
 const SECONDS = Number(process.argv[2] ?? 15);
+/** The idle playground is measured over this long, once start-up's own work has settled. */
+const IDLE_SECONDS = 60;
+const SETTLE_SECONDS = 20;
 const CONCURRENCY = (process.env.BENCH_CLIENTS ?? '16,64').split(',').map(Number);
 const ACCOUNTS = 64;
 /** Nodes to take a CPU profile of during their first load run (`BENCH_PROFILE=payments-0,catalog-a`). */
@@ -57,10 +65,10 @@ INSERT INTO idempotency_keys (scope, key, request_hash, expires_at)
         created_at = now(), expires_at = EXCLUDED.expires_at, last_replayed_at = NULL
     WHERE idempotency_keys.expires_at <= now()
   RETURNING key;
-SELECT id, owner, balance, created_at FROM accounts WHERE id = ANY(ARRAY['${accountId}']::uuid[]) ORDER BY id FOR UPDATE;
-UPDATE accounts SET balance = balance + -1 WHERE id = '${accountId}';
-INSERT INTO payments (account_id, amount, reference, idempotency_key)
-  VALUES ('${accountId}', 1, 'bench', 'pgbench-' || :k)
+WITH debited AS (
+    UPDATE accounts SET balance = balance - 1 WHERE id = '${accountId}' AND balance >= 1 RETURNING id)
+  INSERT INTO payments (account_id, amount, reference, idempotency_key)
+  SELECT id, 1, 'bench', 'pgbench-' || :k FROM debited
   RETURNING id, account_id, amount, reference, idempotency_key, created_at;
 UPDATE idempotency_keys SET response_status = 201, response_body = '{"bench": true}'
   WHERE scope = 'payment' AND key = 'pgbench-' || :k;
@@ -98,6 +106,50 @@ async function cliLatency(stateDir: string): Promise<{ medianMs: number; runs: n
   }
   const sorted = [...runs].sort((a, b) => a - b);
   return { medianMs: sorted[3]!, runs };
+}
+
+/**
+ * From a heal's answer to Prometheus showing the link healed (`faultline_link_up` 1), over
+ * `rounds` partitions of one link: what a user watching a dashboard waits for.
+ */
+async function healToVisible(
+  control: string,
+  prometheus: string,
+  token: string,
+  link: string,
+  rounds = 5,
+): Promise<{ medianMs: number; maxMs: number; runs: number[] }> {
+  const headers = { authorization: `Bearer ${token}` };
+  const linkUp = async (): Promise<number | undefined> => {
+    const query = encodeURIComponent(`faultline_link_up{link="${link}"}`);
+    const body = await json<{ data: { result: { value: [number, string] }[] } }>(
+      `${prometheus}/api/v1/query?query=${query}`,
+    );
+    const value = body.data.result[0]?.value[1];
+    return value === undefined ? undefined : Number(value);
+  };
+  const until = async (want: number): Promise<void> => {
+    const deadline = performance.now() + 15_000;
+    while ((await linkUp()) !== want) {
+      if (performance.now() > deadline) throw new Error(`${link}: faultline_link_up never ${want}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  const runs: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const drill = await json<{ id: string }>(`${control}/drills`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ kind: 'partition', target: link, ttlSeconds: 60 }),
+    });
+    await until(0);
+    await json(`${control}/drills/${drill.id}`, { method: 'DELETE', headers });
+    const healed = performance.now();
+    await until(1);
+    runs.push(performance.now() - healed);
+  }
+  const sorted = [...runs].sort((a, b) => a - b);
+  return { medianMs: sorted[Math.floor(rounds / 2)]!, maxMs: sorted.at(-1)!, runs };
 }
 
 function table(pairs: Pair[]): string {
@@ -143,6 +195,7 @@ async function measure(
   pairs: Pair[];
   services: LoadResult[];
   cli: { medianMs: number; runs: number[] };
+  heal: { medianMs: number; maxMs: number; runs: number[] };
   profiles: Record<string, { owner: string; share: number }[]>;
 }> {
   const topology = await startTopology({ workloadRate: 0 });
@@ -231,7 +284,33 @@ async function measure(
     }
 
     const cli = await cliLatency(dirname(topology.stateFile));
-    return { pairs, services, cli, profiles };
+    const heal = await healToVisible(
+      url('control'),
+      url('prometheus'),
+      topology.adminToken,
+      'catalog-a->redis-1',
+    );
+    return { pairs, services, cli, heal, profiles };
+  } finally {
+    await stopTopology(topology);
+  }
+}
+
+/**
+ * The playground as `npm run playground` starts it (its light background workload, no
+ * scenario): the CPU of every node's processes and of the supervisor over IDLE_SECONDS, and
+ * their RSS.
+ */
+async function idle(): Promise<Footprint> {
+  const topology = await startTopology({ workloadRate: backgroundWorkloadRate() });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_SECONDS * 1000));
+    const roots = new Map(
+      topology.nodes.filter((n) => n.pid !== undefined).map((n) => [n.pid!, n.name]),
+    );
+    // This process supervises the nodes, as `faultline up` does.
+    roots.set(process.pid, 'supervisor');
+    return await measureFootprint(roots, IDLE_SECONDS);
   } finally {
     await stopTopology(topology);
   }
@@ -248,6 +327,8 @@ async function main(): Promise<void> {
     process.env.OTEL_SDK_DISABLED = 'true';
     const off = await measure(work, results, [CONCURRENCY[0]!], false);
     delete process.env.OTEL_SDK_DISABLED;
+    console.log(`idle playground, ${IDLE_SECONDS} s…`);
+    const footprint = await idle();
     const telemetry = off.services.map((without) => {
       const withIt = on.services.find(
         (s) => path(s.url) === path(without.url) && s.clients === without.clients,
@@ -268,6 +349,16 @@ async function main(): Promise<void> {
       );
     }
     console.log(`CLI: node bin/faultline.js drills, median of 7: ${fixed(on.cli.medianMs, 0)} ms`);
+    console.log(
+      `heal to visible in Prometheus (faultline_link_up), median / max of ${on.heal.runs.length}: ${fixed(on.heal.medianMs, 0)} / ${fixed(on.heal.maxMs, 0)} ms`,
+    );
+    const heaviest = Object.entries(footprint.byRoot)
+      .sort(([, a], [, b]) => b.cores - a.cores)
+      .slice(0, 5)
+      .map(([node, f]) => `${node} ${fixed(f.cores * 100)} %`);
+    console.log(
+      `idle playground over ${fixed(footprint.seconds, 0)} s: ${fixed(footprint.cores * 100)} % of one core (${heaviest.join(', ')}), RSS ${fixed(footprint.rssMiB / 1024, 2)} GiB`,
+    );
     for (const [node, shares] of Object.entries(on.profiles)) {
       const top = shares.slice(0, 40).map((s) => `${s.owner} ${fixed(s.share * 100)} %`);
       console.log(`${node} CPU by owner and function:\n  ${top.join('\n  ')}`);
@@ -278,7 +369,7 @@ async function main(): Promise<void> {
     );
     writeFileSync(
       file,
-      `${JSON.stringify({ seconds: SECONDS, pairs: on.pairs, telemetry, cli: on.cli, profiles: on.profiles }, null, 2)}\n`,
+      `${JSON.stringify({ seconds: SECONDS, pairs: on.pairs, telemetry, cli: on.cli, heal: on.heal, idle: footprint, profiles: on.profiles }, null, 2)}\n`,
     );
     console.log(`written: ${file}`);
   } finally {
