@@ -14,6 +14,25 @@ export default tseslint.config(
     },
   },
   {
+    // kafkajs through @faultline/kafka, which fixes its idle timer loop first.
+    files: ['**/*.ts'],
+    ignores: ['libs/kafka/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'kafkajs',
+              message: 'Import kafkajs from @faultline/kafka (it fixes its idle timer loop first).',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['bin/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

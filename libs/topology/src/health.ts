@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '@faultline/kafka';
 import { Client } from 'pg';
 import { pgApplicationName } from './model';
 

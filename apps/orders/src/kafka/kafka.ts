@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, logLevel } from '@faultline/kafka';
 import { OrdersEnvironment } from '../config/orders-environment';
 import { SAGA_TOPIC } from '../saga/saga-events';
 

@@ -10,6 +10,7 @@ import {
 import type { Pool } from 'pg';
 import { PG_POOL } from '@faultline/postgres';
 import { emit } from '../saga/outbox';
+import { OutboxRelay } from '../saga/outbox-relay';
 import { SagaMetrics } from '../saga/saga-metrics';
 import { SagaServices, StepUnavailable } from '../saga/service-clients';
 import type { OrderDto, PlaceOrderDto } from '@faultline/contracts/dto';
@@ -37,6 +38,7 @@ export class OrdersService {
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly services: SagaServices,
     private readonly metrics: SagaMetrics,
+    private readonly relay: OutboxRelay,
   ) {}
 
   /** The order's amount, from the catalog's prices (read on the primary). */
@@ -89,6 +91,7 @@ export class OrdersService {
       );
       await emit(tx, orderId, 'order.placed', { amount });
       await tx.query('COMMIT');
+      this.relay.nudge();
       this.metrics.orders.inc({ state: 'pending' });
       return { orderId, state: 'pending' };
     } catch (err) {

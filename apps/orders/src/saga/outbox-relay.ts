@@ -6,14 +6,18 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
-import type { Producer } from 'kafkajs';
+import type { Producer } from '@faultline/kafka';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@faultline/postgres';
 import { SagaKafka } from '../kafka/kafka';
 import { SAGA_TOPIC, type SagaEvent } from './saga-events';
 import { SagaMetrics } from './saga-metrics';
 
-const POLL_MS = 200;
+/**
+ * The relay publishes as soon as this process commits an event (`nudge`); the poll finds the
+ * rest: a publish that failed (Kafka out of reach) and rows another replica left.
+ */
+const POLL_MS = 1_000;
 const BATCH = 100;
 
 interface OutboxRow {
@@ -36,6 +40,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private producer?: Producer;
   private timer?: NodeJS.Timeout;
   private busy = false;
+  /** A nudge came while publishing: the rows it announces may be past that run's query. */
+  private again = false;
   private failing = false;
 
   constructor(
@@ -65,6 +71,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return this.producer;
   }
 
+  /**
+   * Publishes now: the caller has just committed an event into the outbox. While Kafka is out
+   * of reach, the poll alone retries.
+   */
+  nudge(): void {
+    if (this.failing) return;
+    if (this.busy) this.again = true;
+    else void this.relay();
+  }
+
   private async relay(): Promise<void> {
     if (this.busy) return;
     this.busy = true;
@@ -73,10 +89,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         'SELECT id, event_id, order_id, type, payload, trace_context FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1',
         [BATCH],
       );
-      const backlog = await this.pool.query<{ n: number }>(
-        'SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL',
-      );
-      this.metrics.backlog.set(backlog.rows[0]!.n);
+      // Fewer rows than a batch are the whole backlog; only a full batch needs counting.
+      const backlog =
+        rows.length < BATCH
+          ? rows.length
+          : (
+              await this.pool.query<{ n: number }>(
+                'SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL',
+              )
+            ).rows[0]!.n;
+      this.metrics.backlog.set(backlog);
       if (rows.length === 0) return;
       const producer = await this.connectedProducer();
       for (const row of rows) {
@@ -111,6 +133,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       this.producer = undefined;
     } finally {
       this.busy = false;
+      if (this.again) {
+        this.again = false;
+        if (!this.failing) void this.relay();
+      }
     }
   }
 }

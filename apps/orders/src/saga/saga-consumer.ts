@@ -5,7 +5,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Consumer } from 'kafkajs';
+import type { Consumer } from '@faultline/kafka';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SagaKafka } from '../kafka/kafka';
 import { SAGA_GROUP, SAGA_TOPIC, type SagaEvent } from './saga-events';

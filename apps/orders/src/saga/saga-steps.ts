@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { PG_POOL } from '@faultline/postgres';
 import { emit } from './outbox';
+import { OutboxRelay } from './outbox-relay';
 import type { SagaEvent } from './saga-events';
 import { SagaMetrics } from './saga-metrics';
 import { SagaServices } from './service-clients';
@@ -27,6 +28,7 @@ export class SagaSteps {
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly services: SagaServices,
     private readonly metrics: SagaMetrics,
+    private readonly relay: OutboxRelay,
   ) {}
 
   async handle(event: SagaEvent): Promise<void> {
@@ -46,8 +48,12 @@ export class SagaSteps {
         if (rows[0]) entered = await this.step(tx, rows[0], event);
       }
       await tx.query('COMMIT');
-      // Counted once committed: a step rolled back (and retried) enters its state only once.
-      if (entered) this.metrics.orders.inc({ state: entered });
+      if (entered) {
+        // Every transition emits the event that announces it: publish it now.
+        this.relay.nudge();
+        // Counted once committed: a step rolled back (and retried) enters its state only once.
+        this.metrics.orders.inc({ state: entered });
+      }
     } catch (err) {
       await tx.query('ROLLBACK').catch(() => undefined);
       throw err;
