@@ -143,6 +143,9 @@ async function healToVisible(
       body: JSON.stringify({ kind: 'partition', target: link, ttlSeconds: 60 }),
     });
     await until(0);
+    // Seen cut at a scrape; healing at once would always land just after it, a whole scrape
+    // interval from the next: spread the heals over the interval instead.
+    await new Promise((r) => setTimeout(r, (i * 1000) / rounds));
     await json(`${control}/drills/${drill.id}`, { method: 'DELETE', headers });
     const healed = performance.now();
     await until(1);
