@@ -7,7 +7,12 @@ export interface Footprint {
   cores: number;
   /** Resident memory at the end of the window, all processes together. */
   rssMiB: number;
-  byRoot: Record<string, { cores: number; rssMiB: number }>;
+  /**
+   * The same, with each shared page divided among the processes that map it (PSS): RSS counts
+   * PostgreSQL's shared buffers once per backend, PSS once in all.
+   */
+  pssMiB: number;
+  byRoot: Record<string, { cores: number; rssMiB: number; pssMiB: number }>;
 }
 
 const TICKS_PER_SECOND = 100;
@@ -17,6 +22,16 @@ interface ProcessSample {
   ppid: number;
   cpuSeconds: number;
   rssBytes: number;
+}
+
+/** Proportional set size from smaps_rollup, 0 for a process that has gone. */
+function pssBytes(pid: number): number {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    return Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
 }
 
 function sampleProcesses(): Map<number, ProcessSample> {
@@ -57,7 +72,7 @@ function rootOf(
 
 /**
  * Measures the trees under `roots` (pid -> name) for `seconds`: CPU from /proc's utime + stime
- * of every process in them (a PostgreSQL backend counts for its server), RSS at the end.
+ * of every process in them (a PostgreSQL backend counts for its server), RSS and PSS at the end.
  * Processes that exit within the window are not counted.
  */
 export async function measureFootprint(
@@ -73,15 +88,17 @@ export async function measureFootprint(
   for (const [pid, sample] of after) {
     const root = rootOf(pid, after, roots);
     if (root === undefined) continue;
-    const entry = (byRoot[root] ??= { cores: 0, rssMiB: 0 });
+    const entry = (byRoot[root] ??= { cores: 0, rssMiB: 0, pssMiB: 0 });
     entry.cores += (sample.cpuSeconds - (before.get(pid)?.cpuSeconds ?? 0)) / elapsed;
     entry.rssMiB += sample.rssBytes / 2 ** 20;
+    entry.pssMiB += pssBytes(pid) / 2 ** 20;
   }
   const all = Object.values(byRoot);
   return {
     seconds: elapsed,
     cores: all.reduce((sum, e) => sum + e.cores, 0),
     rssMiB: all.reduce((sum, e) => sum + e.rssMiB, 0),
+    pssMiB: all.reduce((sum, e) => sum + e.pssMiB, 0),
     byRoot,
   };
 }

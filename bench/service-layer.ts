@@ -360,7 +360,7 @@ async function main(): Promise<void> {
       .slice(0, 5)
       .map(([node, f]) => `${node} ${fixed(f.cores * 100)} %`);
     console.log(
-      `idle playground over ${fixed(footprint.seconds, 0)} s: ${fixed(footprint.cores * 100)} % of one core (${heaviest.join(', ')}), RSS ${fixed(footprint.rssMiB / 1024, 2)} GiB`,
+      `idle playground over ${fixed(footprint.seconds, 0)} s: ${fixed(footprint.cores * 100)} % of one core (${heaviest.join(', ')}), RSS ${fixed(footprint.rssMiB / 1024, 2)} GiB (PSS ${fixed(footprint.pssMiB / 1024, 2)} GiB)`,
     );
     for (const [node, shares] of Object.entries(on.profiles)) {
       const top = shares.slice(0, 40).map((s) => `${s.owner} ${fixed(s.share * 100)} %`);
