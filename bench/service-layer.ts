@@ -9,6 +9,7 @@
  *   that replica's link;
  * - the CLI's latency (`node bin/faultline.js drills`);
  * - a heal's way to Prometheus: from the heal's answer to `faultline_link_up` showing it;
+ * - telemetry's cost: the two services on a topology with tracing and on one without, in turn;
  * - the idle playground's CPU and RSS.
  * Each load generator's own CPU is measured too: it must not starve the services.
  * Usage: npm run bench -- [SECONDS=15]  -> a table, and bench/results/service-layer-<time>.json
@@ -27,6 +28,8 @@ import { type LoadResult, pgbench, redisBenchmarkGet, wrk } from './load-tools';
 const SECONDS = Number(process.argv[2] ?? 15);
 /** The idle playground is measured over this long, once start-up's own work has settled. */
 const IDLE_SECONDS = 60;
+/** Runs of each service with telemetry on and off, alternating. */
+const TELEMETRY_ROUNDS = 3;
 const SETTLE_SECONDS = 20;
 const CONCURRENCY = (process.env.BENCH_CLIENTS ?? '16,64').split(',').map(Number);
 const ACCOUNTS = 64;
@@ -41,8 +44,6 @@ interface Pair {
 }
 
 const fixed = (n: number, digits = 1) => n.toFixed(digits);
-/** A URL's path: the same endpoint on another topology's port. */
-const path = (url: string) => new URL(url).pathname;
 
 async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
   const response = await fetch(url, {
@@ -185,28 +186,69 @@ function table(pairs: Pair[]): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+type Topology = Awaited<ReturnType<typeof startTopology>>;
+
+/** A topology made ready for the loads: 64 accounts with money, a product to read. */
+interface BenchTarget {
+  topology: Topology;
+  url(node: string): string;
+  link(name: string): { host: string; port: number };
+  accounts: { id: string }[];
+}
+
+async function prepare(topology: Topology): Promise<BenchTarget> {
+  const url = (name: string) => topology.nodes.find((n) => n.name === name)!.url!;
+  const link = (name: string) => linkAddress(topology.links.find((l) => l.name === name)!);
+  const accounts: { id: string }[] = [];
+  for (let i = 0; i < ACCOUNTS; i++) {
+    accounts.push(
+      await json<{ id: string }>(`${url('payments-0')}/accounts`, {
+        method: 'POST',
+        body: JSON.stringify({ owner: `bench-${i}`, initialBalance: 100_000_000_000 }),
+      }),
+    );
+  }
+  await json(`${url('catalog-a')}/products/bench-1`, {
+    method: 'PUT',
+    body: JSON.stringify({ name: 'bench', priceCents: 100, stock: 1_000 }),
+  });
+  return { topology, url, link, accounts };
+}
+
+/** `POST /payments` under wrk: payments of 1 from the accounts, each under a key of its own. */
+const paymentLoad = (target: BenchTarget, clients: number, work: string) =>
+  wrk(
+    `${target.url('payments-0')}/payments`,
+    clients,
+    SECONDS,
+    work,
+    paymentRequests(
+      target.accounts.map((a) => a.id),
+      `bench-${Date.now()}-${clients}`,
+    ),
+  );
+
+/** `GET /products/:sku`, the eventual read from the replica, under wrk. */
+const catalogLoad = (target: BenchTarget, clients: number, work: string) =>
+  wrk(`${target.url('catalog-a')}/products/bench-1`, clients, SECONDS, work);
+
 /**
- * Starts a topology, and measures each service under load at each concurrency, beside its
- * reference when `references` (else the service alone); the CLI's latency at the end.
+ * Starts a topology, and measures each service under load at each concurrency beside its
+ * reference; then the CLI's latency and a heal's way to Prometheus.
  */
 async function measure(
   work: string,
   results: string,
-  concurrency: number[],
-  references: boolean,
 ): Promise<{
   pairs: Pair[];
-  services: LoadResult[];
   cli: { medianMs: number; runs: number[] };
   heal: { medianMs: number; maxMs: number; runs: number[] };
   profiles: Record<string, { owner: string; share: number }[]>;
 }> {
   const topology = await startTopology({ workloadRate: 0 });
   try {
-    const url = (name: string) => topology.nodes.find((n) => n.name === name)!.url!;
-    const link = (name: string) => linkAddress(topology.links.find((l) => l.name === name)!);
+    const target = await prepare(topology);
     const pairs: Pair[] = [];
-    const services: LoadResult[] = [];
     const profiles: Record<string, { owner: string; share: number }[]> = {};
     /** Runs `load` on `node`, profiling the node meanwhile the first time it is asked for. */
     const underLoad = async <T>(node: string, load: () => Promise<T>): Promise<T> => {
@@ -222,59 +264,29 @@ async function measure(
       return result;
     };
 
-    const accounts: { id: string }[] = [];
-    for (let i = 0; i < ACCOUNTS; i++) {
-      accounts.push(
-        await json<{ id: string }>(`${url('payments-0')}/accounts`, {
-          method: 'POST',
-          body: JSON.stringify({ owner: `bench-${i}`, initialBalance: 100_000_000_000 }),
-        }),
-      );
-    }
-    const scripts = accounts.map((a, i) => {
+    const scripts = target.accounts.map((a, i) => {
       const file = join(work, `payment-${i}.sql`);
       writeFileSync(file, paymentScript(a.id));
       return file;
     });
     const pg = {
-      ...link('payments-0->pg-primary'),
+      ...target.link('payments-0->pg-primary'),
       user: 'postgres',
       database: DATABASE,
       options: '-c statement_timeout=5000 -c search_path=payments',
     };
-    for (const clients of concurrency) {
+    for (const clients of CONCURRENCY) {
       console.log(`payments, ${clients} clients…`);
-      const reference = references ? await pgbench(pg, scripts, clients, SECONDS, work) : undefined;
-      const service = await underLoad('payments-0', () =>
-        wrk(
-          `${url('payments-0')}/payments`,
-          clients,
-          SECONDS,
-          work,
-          paymentRequests(
-            accounts.map((a) => a.id),
-            `bench-${Date.now()}-${clients}`,
-          ),
-        ),
-      );
-      services.push(service);
-      if (reference) pairs.push({ what: 'POST /payments vs pgbench', clients, service, reference });
+      const reference = await pgbench(pg, scripts, clients, SECONDS, work);
+      const service = await underLoad('payments-0', () => paymentLoad(target, clients, work));
+      pairs.push({ what: 'POST /payments vs pgbench', clients, service, reference });
     }
-
-    await json(`${url('catalog-a')}/products/bench-1`, {
-      method: 'PUT',
-      body: JSON.stringify({ name: 'bench', priceCents: 100, stock: 1_000 }),
-    });
-    for (const clients of concurrency) {
+    for (const clients of CONCURRENCY) {
       console.log(`catalog, ${clients} clients…`);
-      const service = await underLoad('catalog-a', () =>
-        wrk(`${url('catalog-a')}/products/bench-1`, clients, SECONDS, work),
-      );
-      services.push(service);
-      if (!references) continue;
+      const service = await underLoad('catalog-a', () => catalogLoad(target, clients, work));
       // About as many requests as the service's rate needs, at least 100k: comparable run times.
       const reference = await redisBenchmarkGet(
-        link('catalog-a->redis-1'),
+        target.link('catalog-a->redis-1'),
         clients,
         Math.max(100_000, Math.round(service.rate * SECONDS * 4)),
       );
@@ -288,14 +300,65 @@ async function measure(
 
     const cli = await cliLatency(dirname(topology.stateFile));
     const heal = await healToVisible(
-      url('control'),
-      url('prometheus'),
+      target.url('control'),
+      target.url('prometheus'),
       topology.adminToken,
       'catalog-a->redis-1',
     );
-    return { pairs, services, cli, heal, profiles };
+    return { pairs, cli, heal, profiles };
   } finally {
     await stopTopology(topology);
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+
+/**
+ * Telemetry's cost: two topologies side by side, one with tracing (the default), one with
+ * the SDK disabled (OTEL_SDK_DISABLED=true, no exporter; metrics stay), each service loaded
+ * on one then the other, TELEMETRY_ROUNDS times in alternating order, at the first
+ * concurrency; the median rates compared. Topologies started one after the other and loaded
+ * minutes apart differed by more than the cost itself on this shared machine.
+ */
+async function telemetryCost(work: string): Promise<
+  {
+    url: string;
+    clients: number;
+    on: number;
+    off: number;
+    cost: number;
+    runs: Record<string, number[]>;
+  }[]
+> {
+  const on = await startTopology({ workloadRate: 0 });
+  let off: Topology | undefined;
+  try {
+    process.env.OTEL_SDK_DISABLED = 'true';
+    try {
+      off = await startTopology({ workloadRate: 0 });
+    } finally {
+      delete process.env.OTEL_SDK_DISABLED;
+    }
+    const targets = { on: await prepare(on), off: await prepare(off) };
+    const clients = CONCURRENCY[0]!;
+    const loads = [
+      { url: '/payments', load: paymentLoad },
+      { url: '/products/bench-1', load: catalogLoad },
+    ];
+    const results = [];
+    for (const { url, load } of loads) {
+      const runs: Record<'on' | 'off', number[]> = { on: [], off: [] };
+      for (let round = 0; round < TELEMETRY_ROUNDS; round++) {
+        for (const mode of round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
+          runs[mode].push((await load(targets[mode], clients, work)).rate);
+        }
+      }
+      const [withIt, without] = [median(runs.on), median(runs.off)];
+      results.push({ url, clients, on: withIt, off: without, cost: 1 - withIt / without, runs });
+    }
+    return results;
+  } finally {
+    await Promise.all([stopTopology(on), off && stopTopology(off)]);
   }
 }
 
@@ -324,31 +387,16 @@ async function main(): Promise<void> {
   const results = join(__dirname, '..', '..', 'bench', 'results');
   mkdirSync(results, { recursive: true });
   try {
-    const on = await measure(work, results, CONCURRENCY, true);
-    // The same services with tracing off (the SDK disabled, no exporter; metrics stay on).
-    console.log('telemetry off…');
-    process.env.OTEL_SDK_DISABLED = 'true';
-    const off = await measure(work, results, [CONCURRENCY[0]!], false);
-    delete process.env.OTEL_SDK_DISABLED;
+    const on = await measure(work, results);
+    console.log(`telemetry on vs off, ${TELEMETRY_ROUNDS} rounds…`);
+    const telemetry = await telemetryCost(work);
     console.log(`idle playground, ${IDLE_SECONDS} s…`);
     const footprint = await idle();
-    const telemetry = off.services.map((without) => {
-      const withIt = on.services.find(
-        (s) => path(s.url) === path(without.url) && s.clients === without.clients,
-      )!;
-      return {
-        url: path(without.url),
-        clients: without.clients,
-        on: withIt.rate,
-        off: without.rate,
-        cost: 1 - withIt.rate / without.rate,
-      };
-    });
 
     console.log(`\n${table(on.pairs)}\n`);
     for (const t of telemetry) {
       console.log(
-        `telemetry on vs off, ${t.url} at ${t.clients} clients: ${fixed(t.on, 0)} vs ${fixed(t.off, 0)} /s (costs ${fixed(t.cost * 100)} %)`,
+        `telemetry on vs off, ${t.url} at ${t.clients} clients, median of ${TELEMETRY_ROUNDS}: ${fixed(t.on, 0)} vs ${fixed(t.off, 0)} /s (costs ${fixed(t.cost * 100)} %)`,
       );
     }
     console.log(`CLI: node bin/faultline.js drills, median of 7: ${fixed(on.cli.medianMs, 0)} ms`);
