@@ -17,11 +17,10 @@ import {
   pgQuery,
   readState,
   redisCommand,
-  startTopology,
-  stopTopology,
   type TopologyState,
   TopologySupervisor,
 } from '@faultline/topology';
+import { interrupted, startBenchTopology, stopBenchTopology } from './topologies';
 
 const rounds = Number(process.argv[2] ?? 5);
 /** A Sentinel starts no second failover of a master within twice its failover-timeout. */
@@ -42,7 +41,7 @@ async function until(what: string, check: () => Promise<boolean>, limitMs = 120_
 }
 
 async function main(): Promise<void> {
-  const topology: TopologyState = await startTopology();
+  const topology: TopologyState = await startBenchTopology();
   const supervisor = new TopologySupervisor(topology.stateFile).start();
   const state = () => readState(topology.stateFile)!;
   const node = (name: string) => state().nodes.find((n) => n.name === name)!;
@@ -190,7 +189,7 @@ async function main(): Promise<void> {
     }
   } finally {
     supervisor.stop();
-    await stopTopology(readState(topology.stateFile) ?? topology);
+    await stopBenchTopology(readState(topology.stateFile) ?? topology);
   }
 
   const summary = {
@@ -210,6 +209,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: Error) => {
+  if (interrupted()) return;
   console.error(`bench: ${err.message}`);
   process.exit(1);
 });

@@ -19,10 +19,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { DATABASE, linkAddress, startTopology, stopTopology } from '@faultline/topology';
+import { DATABASE, linkAddress } from '@faultline/topology';
 import { backgroundWorkloadRate } from '../apps/cli/src/commands/up';
 import { profileProcess } from './cpu-profile';
 import { type Footprint, measureFootprint } from './footprint';
+import { interrupted, startBenchTopology, stopBenchTopology } from './topologies';
 import { type LoadResult, pgbench, redisBenchmarkGet, wrk } from './load-tools';
 
 const SECONDS = Number(process.argv[2] ?? 15);
@@ -186,7 +187,7 @@ function table(pairs: Pair[]): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-type Topology = Awaited<ReturnType<typeof startTopology>>;
+type Topology = Awaited<ReturnType<typeof startBenchTopology>>;
 
 /** A topology made ready for the loads: 64 accounts with money, a product to read. */
 interface BenchTarget {
@@ -245,7 +246,7 @@ async function measure(
   heal: { medianMs: number; maxMs: number; runs: number[] };
   profiles: Record<string, { owner: string; share: number }[]>;
 }> {
-  const topology = await startTopology({ workloadRate: 0 });
+  const topology = await startBenchTopology({ workloadRate: 0 });
   try {
     const target = await prepare(topology);
     const pairs: Pair[] = [];
@@ -307,7 +308,7 @@ async function measure(
     );
     return { pairs, cli, heal, profiles };
   } finally {
-    await stopTopology(topology);
+    await stopBenchTopology(topology);
   }
 }
 
@@ -330,12 +331,12 @@ async function telemetryCost(work: string): Promise<
     runs: Record<string, number[]>;
   }[]
 > {
-  const on = await startTopology({ workloadRate: 0 });
+  const on = await startBenchTopology({ workloadRate: 0 });
   let off: Topology | undefined;
   try {
     process.env.OTEL_SDK_DISABLED = 'true';
     try {
-      off = await startTopology({ workloadRate: 0 });
+      off = await startBenchTopology({ workloadRate: 0 });
     } finally {
       delete process.env.OTEL_SDK_DISABLED;
     }
@@ -358,7 +359,7 @@ async function telemetryCost(work: string): Promise<
     }
     return results;
   } finally {
-    await Promise.all([stopTopology(on), off && stopTopology(off)]);
+    await Promise.all([stopBenchTopology(on), off && stopBenchTopology(off)]);
   }
 }
 
@@ -368,7 +369,7 @@ async function telemetryCost(work: string): Promise<
  * their RSS.
  */
 async function idle(): Promise<Footprint> {
-  const topology = await startTopology({ workloadRate: backgroundWorkloadRate() });
+  const topology = await startBenchTopology({ workloadRate: backgroundWorkloadRate() });
   try {
     await new Promise((resolve) => setTimeout(resolve, SETTLE_SECONDS * 1000));
     const roots = new Map(
@@ -378,7 +379,7 @@ async function idle(): Promise<Footprint> {
     roots.set(process.pid, 'supervisor');
     return await measureFootprint(roots, IDLE_SECONDS);
   } finally {
-    await stopTopology(topology);
+    await stopBenchTopology(topology);
   }
 }
 
@@ -429,6 +430,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (interrupted()) return;
   console.error(err);
   process.exit(1);
 });
