@@ -19,26 +19,20 @@ import {
   redisCommand,
   type TopologyState,
   TopologySupervisor,
+  waitUntil,
 } from '@faultline/topology';
+import { median } from './statistics';
 import { interrupted, startBenchTopology, stopBenchTopology } from './topologies';
 
 const rounds = Number(process.argv[2] ?? 5);
 /** A Sentinel starts no second failover of a master within twice its failover-timeout. */
 const SENTINEL_REST_MS = 21_000;
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
-};
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
-async function until(what: string, check: () => Promise<boolean>, limitMs = 120_000) {
-  const deadline = Date.now() + limitMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${limitMs / 1000} s`);
-    await sleep(100);
-  }
-}
+/** What a round waits for: polled every 100 ms, for two minutes at most. */
+const until = (what: string, check: () => Promise<boolean>) =>
+  waitUntil(what, check, 120_000, undefined, 100);
 
 async function main(): Promise<void> {
   const topology: TopologyState = await startBenchTopology();

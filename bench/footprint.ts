@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { procStatFields } from '@faultline/topology';
 
 /** CPU and memory of a set of process trees over a window: what a topology costs the machine. */
 export interface Footprint {
@@ -38,18 +39,14 @@ function sampleProcesses(): Map<number, ProcessSample> {
   const samples = new Map<number, ProcessSample>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the command name, which may itself hold spaces and parentheses.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      samples.set(Number(entry), {
-        ppid: Number(fields[1]),
-        cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
-        rssBytes: Number(fields[21]) * PAGE_BYTES,
-      });
-    } catch {
-      // Exited between listing and reading.
-    }
+    // Undefined: exited between listing and reading.
+    const fields = procStatFields(Number(entry));
+    if (!fields) continue;
+    samples.set(Number(entry), {
+      ppid: Number(fields[1]),
+      cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
+      rssBytes: Number(fields[21]) * PAGE_BYTES,
+    });
   }
   return samples;
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { percentile } from './statistics';
 
 /** One side of a pair: what a load run measured. */
 export interface LoadResult {
@@ -44,9 +45,6 @@ async function runMeasured(
     .reduce((sum, [, m, s]) => sum + Number(m) * 60 + Number(s), 0);
   return { stdout, cpuSeconds, wallSeconds };
 }
-
-const percentile = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** wrk's report, as its Lua `done` hook writes it. */
 const WRK_REPORT = `

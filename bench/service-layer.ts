@@ -19,10 +19,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { DATABASE, linkAddress } from '@faultline/topology';
+import { DATABASE, linkAddress, waitUntil } from '@faultline/topology';
 import { backgroundWorkloadRate } from '../apps/cli/src/commands/up';
 import { profileProcess } from './cpu-profile';
 import { type Footprint, measureFootprint } from './footprint';
+import { median } from './statistics';
 import { interrupted, startBenchTopology, stopBenchTopology } from './topologies';
 import { type LoadResult, pgbench, redisBenchmarkGet, wrk } from './load-tools';
 
@@ -31,6 +32,8 @@ const SECONDS = Number(process.argv[2] ?? 15);
 const IDLE_SECONDS = 60;
 /** Runs of each service with telemetry on and off, alternating. */
 const TELEMETRY_ROUNDS = 3;
+/** Runs of the CLI timed. */
+const CLI_RUNS = 7;
 const SETTLE_SECONDS = 20;
 const CONCURRENCY = (process.env.BENCH_CLIENTS ?? '16,64').split(',').map(Number);
 const ACCOUNTS = 64;
@@ -95,7 +98,7 @@ end
 
 async function cliLatency(stateDir: string): Promise<{ medianMs: number; runs: number[] }> {
   const runs: number[] = [];
-  for (let i = 0; i < 7; i++) {
+  for (let i = 0; i < CLI_RUNS; i++) {
     const started = process.hrtime.bigint();
     await promisify(execFile)(
       process.execPath,
@@ -106,8 +109,7 @@ async function cliLatency(stateDir: string): Promise<{ medianMs: number; runs: n
     );
     runs.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
-  const sorted = [...runs].sort((a, b) => a - b);
-  return { medianMs: sorted[3]!, runs };
+  return { medianMs: median(runs), runs };
 }
 
 /**
@@ -130,13 +132,15 @@ async function healToVisible(
     const value = body.data.result[0]?.value[1];
     return value === undefined ? undefined : Number(value);
   };
-  const until = async (want: number): Promise<void> => {
-    const deadline = performance.now() + 15_000;
-    while ((await linkUp()) !== want) {
-      if (performance.now() > deadline) throw new Error(`${link}: faultline_link_up never ${want}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
+  // Polled every 25 ms: the resolution of what is measured.
+  const until = (want: number) =>
+    waitUntil(
+      `${link}: faultline_link_up ${want}`,
+      async () => (await linkUp()) === want,
+      15_000,
+      undefined,
+      25,
+    );
   const runs: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const drill = await json<{ id: string }>(`${control}/drills`, {
@@ -153,8 +157,7 @@ async function healToVisible(
     await until(1);
     runs.push(performance.now() - healed);
   }
-  const sorted = [...runs].sort((a, b) => a - b);
-  return { medianMs: sorted[Math.floor(rounds / 2)]!, maxMs: sorted.at(-1)!, runs };
+  return { medianMs: median(runs), maxMs: Math.max(...runs), runs };
 }
 
 function table(pairs: Pair[]): string {
@@ -312,8 +315,6 @@ async function measure(
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
-
 /**
  * Telemetry's cost: two topologies side by side, one with tracing (the default), one with
  * the SDK disabled (OTEL_SDK_DISABLED=true, no exporter; metrics stay), each service loaded
@@ -400,7 +401,9 @@ async function main(): Promise<void> {
         `telemetry on vs off, ${t.url} at ${t.clients} clients, median of ${TELEMETRY_ROUNDS}: ${fixed(t.on, 0)} vs ${fixed(t.off, 0)} /s (costs ${fixed(t.cost * 100)} %)`,
       );
     }
-    console.log(`CLI: node bin/faultline.js drills, median of 7: ${fixed(on.cli.medianMs, 0)} ms`);
+    console.log(
+      `CLI: node bin/faultline.js drills, median of ${CLI_RUNS}: ${fixed(on.cli.medianMs, 0)} ms`,
+    );
     console.log(
       `heal to visible in Prometheus (faultline_link_up), median / max of ${on.heal.runs.length}: ${fixed(on.heal.medianMs, 0)} / ${fixed(on.heal.maxMs, 0)} ms`,
     );

@@ -11,3 +11,4 @@ export * from './services';
 export * from './supervisor';
 export * from './repository';
 export * from './ports';
+export * from './wait';

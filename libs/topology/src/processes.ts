@@ -56,16 +56,24 @@ export function spawnServer(spec: ProcessSpec): SpawnedProcess {
   }
 }
 
-/** State and process group of a live process, from /proc (Linux). */
-function procStat(pid: number): { state: string; pgid: number } | undefined {
+/**
+ * The fields of /proc/<pid>/stat after the command name, which may itself contain spaces or
+ * parentheses (Linux): [0] is the state, [1] the parent's pid, [2] the process group, [11] and
+ * [12] user and system CPU in clock ticks, [21] the resident pages. Undefined once it has gone.
+ */
+export function procStatFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which may itself contain spaces or parentheses.
-    const [state, , pgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: state!, pgid: Number(pgid) };
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
+}
+
+/** State and process group of a live process. */
+function procStat(pid: number): { state: string; pgid: number } | undefined {
+  const fields = procStatFields(pid);
+  return fields && { state: fields[0]!, pgid: Number(fields[2]) };
 }
 
 /** True while the process exists and is not a zombie (PID 1 in a container may never reap it). */
