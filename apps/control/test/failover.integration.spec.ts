@@ -243,6 +243,18 @@ describe('control: failover on the real topology', { timeout: 900_000 }, () => {
         const field = (name: string) => master[master.indexOf(name) + 1];
         assert.equal(`${field('ip')}:${field('port')}`, link.listen, `${sentinel.name} agrees`);
         assert.doesNotMatch(field('flags')!, /failover_in_progress/, sentinel.name);
+        // Each replica is one the Sentinels would promote: they refresh a replica's INFO only
+        // every 10 s, and until then refuse a failover with NOGOODSLAVE.
+        const replicas = (await redisCommand(
+          sentinel,
+          'SENTINEL',
+          'REPLICAS',
+          'faultline',
+        )) as string[][];
+        const healthy = replicas
+          .map((r) => Object.fromEntries(r.flatMap((v, i) => (i % 2 ? [] : [[v, r[i + 1]]]))))
+          .filter((r) => r.flags === 'slave' && r['master-link-status'] === 'ok');
+        assert.equal(healthy.length, 2, `${sentinel.name} sees both replicas healthy`);
       }
     };
 
