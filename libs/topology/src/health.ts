@@ -15,14 +15,11 @@ export interface Endpoint {
 }
 
 /**
- * One query as the superuser: `postgres` locally (trust authentication); in Kubernetes the
- * chart's PGUSER, and `pg` reads PGPASSWORD from the environment by itself.
+ * A client for the superuser: `postgres` locally (trust authentication); in Kubernetes the
+ * chart's PGUSER, and `pg` reads PGPASSWORD from the environment by itself. Its connection and
+ * each query are bounded by 2 s.
  */
-export async function pgQuery<T>(
-  { host, port }: Endpoint,
-  sql: string,
-  database = 'postgres',
-): Promise<T[]> {
+export function pgAdminClient({ host, port }: Endpoint, database = 'postgres'): Client {
   const client = new Client({
     host,
     port,
@@ -32,6 +29,12 @@ export async function pgQuery<T>(
     query_timeout: 2_000,
   });
   client.on('error', () => undefined);
+  return client;
+}
+
+/** One query as the superuser, on a connection of its own. */
+export async function pgQuery<T>(node: Endpoint, sql: string, database = 'postgres'): Promise<T[]> {
+  const client = pgAdminClient(node, database);
   await client.connect();
   try {
     return (await client.query(sql)).rows as T[];
@@ -40,7 +43,6 @@ export async function pgQuery<T>(
   }
 }
 
-/** What a PostgreSQL node says it is: a standby is in recovery, a primary is not. */
 /**
  * Makes the primary at `primary` keep WAL for the standby `nodeName` from now on (a physical
  * slot, created once; slots are not replicated, so each new primary needs its own).
@@ -54,8 +56,12 @@ export async function keepReplicationSlot(primary: Endpoint, nodeName: string): 
   );
 }
 
-export async function postgresRole(node: Endpoint): Promise<'primary' | 'replica'> {
-  const [row] = await pgQuery<{ recovering: boolean }>(
+/** What a PostgreSQL node says it is: a standby is in recovery, a primary is not. */
+export async function postgresRole(
+  node: Endpoint,
+  access: NodeAccess = oneShot,
+): Promise<'primary' | 'replica'> {
+  const [row] = await access.pgQuery<{ recovering: boolean }>(
     node,
     'SELECT pg_is_in_recovery() AS recovering',
   );
@@ -72,7 +78,11 @@ export async function postgresHealthy(
   return rows[0]?.status === 'streaming';
 }
 
-export async function redisCommand({ host, port }: Endpoint, ...args: string[]): Promise<unknown> {
+/**
+ * A Redis (or Sentinel) client that connects when told to and never reconnects or queues by
+ * itself: its connection and each command are bounded by 2 s.
+ */
+export function redisAdminClient({ host, port }: Endpoint): Redis {
   const redis = new Redis({
     host,
     port,
@@ -84,6 +94,12 @@ export async function redisCommand({ host, port }: Endpoint, ...args: string[]):
     retryStrategy: () => null,
   });
   redis.on('error', () => undefined);
+  return redis;
+}
+
+/** One command, on a connection of its own. */
+export async function redisCommand(node: Endpoint, ...args: string[]): Promise<unknown> {
+  const redis = redisAdminClient(node);
   try {
     await redis.connect();
     const [command, ...rest] = args;
@@ -92,6 +108,17 @@ export async function redisCommand({ host, port }: Endpoint, ...args: string[]):
     redis.disconnect();
   }
 }
+
+/**
+ * How a probe reaches a node: a connection per question (`oneShot`, for the supervisor and
+ * tests), or connections kept between questions (control's DatastoreSessions).
+ */
+export interface NodeAccess {
+  pgQuery<T>(node: Endpoint, sql: string): Promise<T[]>;
+  redisCommand(node: Endpoint, ...args: string[]): Promise<unknown>;
+}
+
+export const oneShot: NodeAccess = { pgQuery, redisCommand };
 
 /** Parses `INFO` output into a field map. */
 export function parseRedisInfo(info: string): Record<string, string> {
@@ -104,8 +131,11 @@ export function parseRedisInfo(info: string): Record<string, string> {
 }
 
 /** What a Redis node says it is, by INFO replication's role (master or slave). */
-export async function redisRole(node: Endpoint): Promise<'primary' | 'replica'> {
-  const info = parseRedisInfo(String(await redisCommand(node, 'INFO', 'replication')));
+export async function redisRole(
+  node: Endpoint,
+  access: NodeAccess = oneShot,
+): Promise<'primary' | 'replica'> {
+  const info = parseRedisInfo(String(await access.redisCommand(node, 'INFO', 'replication')));
   return info.role === 'master' ? 'primary' : 'replica';
 }
 

@@ -98,6 +98,8 @@ export class PostgresFailover implements OnApplicationBootstrap, OnApplicationSh
     if (this.running) return;
     const link = this.topology.current().links.find((l) => l.name === PROBE_LINK);
     if (!link) return;
+    // A connection of its own each time (not a DatastoreSessions one): a kept connection
+    // through the link would go on answering for the node the endpoint led to before it moved.
     const primaryAnswers = () =>
       postgresRole(linkAddress(link))
         .then((role) => role === 'primary')

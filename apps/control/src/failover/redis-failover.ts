@@ -7,7 +7,7 @@ import {
 import {
   linkAddress,
   parseRedisInfo,
-  redisCommand,
+  type NodeAccess,
   replicaofCommand,
   resolveNode,
   SENTINEL_MASTER_NAME,
@@ -18,6 +18,7 @@ import {
 import { ControlEnvironment } from '../config/control-environment';
 import { FaultBackend } from '../drills/fault-backend';
 import { RepeatingTask } from '../scheduling/repeating-task';
+import { DatastoreSessions } from '../topology/datastore-sessions';
 import { RoleChanges } from '../topology/role-changes';
 import { TopologySource } from '../topology/topology-source';
 import { FailoverMetrics } from './failover-metrics';
@@ -54,9 +55,11 @@ const instance = (f: Record<string, string>): Instance => ({
   flags: (f.flags ?? '').split(','),
 });
 
-async function viewOf(sentinel: TopologyNode): Promise<SentinelView> {
-  const master = fields(await redisCommand(sentinel, 'SENTINEL', 'MASTER', SENTINEL_MASTER_NAME));
-  const replicas = (await redisCommand(
+async function viewOf(sentinel: TopologyNode, access: NodeAccess): Promise<SentinelView> {
+  const master = fields(
+    await access.redisCommand(sentinel, 'SENTINEL', 'MASTER', SENTINEL_MASTER_NAME),
+  );
+  const replicas = (await access.redisCommand(
     sentinel,
     'SENTINEL',
     'REPLICAS',
@@ -101,6 +104,7 @@ export class RedisFailover implements OnApplicationBootstrap, OnApplicationShutd
     private readonly roles: RoleChanges,
     private readonly backend: FaultBackend,
     private readonly metrics: FailoverMetrics,
+    private readonly sessions: DatastoreSessions,
     env: ControlEnvironment,
   ) {
     this.replicaof = replicaofCommand(env.FAULTLINE_ADMIN_TOKEN);
@@ -122,7 +126,7 @@ export class RedisFailover implements OnApplicationBootstrap, OnApplicationShutd
       const topology = this.topology.current();
       const sentinels = topology.nodes.filter((n) => n.kind === 'sentinel');
       const views = (
-        await Promise.all(sentinels.map((s) => viewOf(s).catch(() => undefined)))
+        await Promise.all(sentinels.map((s) => viewOf(s, this.sessions).catch(() => undefined)))
       ).filter((v): v is SentinelView => v !== undefined);
       if (views.length === 0) return;
       const chosen = this.choice(topology, views);
@@ -160,7 +164,7 @@ export class RedisFailover implements OnApplicationBootstrap, OnApplicationShutd
 
   private async promote(node: TopologyNode, views: SentinelView[]): Promise<void> {
     const trigger = this.switchoverAsked ? 'switchover' : 'sentinel';
-    await redisCommand(node, this.replicaof, 'NO', 'ONE');
+    await this.sessions.redisCommand(node, this.replicaof, 'NO', 'ONE');
     const { former } = await this.roles.promote('redis', node.name);
     await this.backend.moveEndpoint(ENDPOINT);
     // The old primary's last good answer to the Sentinels: when the store lost it.
@@ -180,12 +184,14 @@ export class RedisFailover implements OnApplicationBootstrap, OnApplicationShutd
   private async keepRoles(views: SentinelView[]): Promise<void> {
     const topology = this.topology.current();
     for (const node of topology.nodes.filter((n) => n.kind === 'redis')) {
-      const info = await redisCommand(node, 'INFO', 'replication')
+      const info = await this.sessions
+        .redisCommand(node, 'INFO', 'replication')
         .then((text) => parseRedisInfo(String(text)))
         .catch(() => undefined);
       if (!info) continue;
       if (node.role === 'primary') {
-        if (info.role !== 'master') await redisCommand(node, this.replicaof, 'NO', 'ONE');
+        if (info.role !== 'master')
+          await this.sessions.redisCommand(node, this.replicaof, 'NO', 'ONE');
         continue;
       }
       const link = topology.links.find((l) => l.client === node.name && l.server === ENDPOINT);
@@ -194,7 +200,7 @@ export class RedisFailover implements OnApplicationBootstrap, OnApplicationShutd
       const onLink =
         info.role === 'slave' && info.master_host === host && Number(info.master_port) === port;
       if (onLink || !this.reachedBySentinels(topology, node, views)) continue;
-      await redisCommand(node, this.replicaof, host, String(port));
+      await this.sessions.redisCommand(node, this.replicaof, host, String(port));
       this.logger.log(`${node.name} re-pointed to ${ENDPOINT} through its link`);
     }
   }
@@ -221,7 +227,7 @@ export class RedisFailover implements OnApplicationBootstrap, OnApplicationShutd
     let answer: Error | undefined;
     for (const sentinel of sentinels) {
       try {
-        await redisCommand(sentinel, 'SENTINEL', 'FAILOVER', SENTINEL_MASTER_NAME);
+        await this.sessions.redisCommand(sentinel, 'SENTINEL', 'FAILOVER', SENTINEL_MASTER_NAME);
         answer = undefined;
         break;
       } catch (err) {

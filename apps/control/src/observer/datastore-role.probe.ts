@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { postgresRole, redisRole, type TopologyMap, type TopologyNode } from '@faultline/topology';
 import { MetricsRegistry } from '@faultline/telemetry';
+import { DatastoreSessions } from '../topology/datastore-sessions';
 import { PROBE_TIMEOUT_MS, within } from './bounded';
 import { ObservedGauge } from './observed-gauge';
 import type { Probe } from './probe';
@@ -10,8 +11,8 @@ import type { Sample } from './samples';
 type Role = 'primary' | 'replica';
 
 /** What a node says it is: PostgreSQL by pg_is_in_recovery(), Redis by INFO's role. */
-const askRole = (node: TopologyNode): Promise<Role> =>
-  node.kind === 'postgres' ? postgresRole(node) : redisRole(node);
+const askRole = (node: TopologyNode, sessions: DatastoreSessions): Promise<Role> =>
+  node.kind === 'postgres' ? postgresRole(node, sessions) : redisRole(node, sessions);
 
 /** One series per node that answered, labelled with the role it reports. */
 const roleSamples = (
@@ -31,7 +32,10 @@ export class DatastoreRoleProbe implements Probe {
   private readonly failures = new ProbeFailures(new Logger('Observer'));
   private readonly role: ObservedGauge<'member' | 'store' | 'role'>;
 
-  constructor(metrics: MetricsRegistry) {
+  constructor(
+    metrics: MetricsRegistry,
+    private readonly sessions: DatastoreSessions,
+  ) {
     this.role = new ObservedGauge(metrics, {
       name: 'faultline_datastore_role',
       help: 'The role a PostgreSQL or Redis node reports about itself (role = primary or replica; store = postgres or redis): PostgreSQL by pg_is_in_recovery(), Redis by INFO replication. Always 1; absent while the node does not answer. Two primaries of one store at once is a split brain.',
@@ -44,7 +48,7 @@ export class DatastoreRoleProbe implements Probe {
     const answers = await Promise.all(
       nodes.map(async (node) => {
         try {
-          const role = await within(askRole(node), PROBE_TIMEOUT_MS, node.name);
+          const role = await within(askRole(node, this.sessions), PROBE_TIMEOUT_MS, node.name);
           this.failures.ok(node.name);
           return { node, role };
         } catch (err) {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { pgQuery, type TopologyNode, type TopologyMap } from '@faultline/topology';
+import type { TopologyNode, TopologyMap } from '@faultline/topology';
 import { MetricsRegistry } from '@faultline/telemetry';
+import { DatastoreSessions } from '../topology/datastore-sessions';
 import { PROBE_TIMEOUT_MS, within } from './bounded';
 import { ObservedGauge } from './observed-gauge';
 import {
@@ -27,7 +28,10 @@ export class PostgresReplicationProbe implements Probe {
   private readonly syncStandbys: ObservedGauge<never>;
   private readonly replayDelay: ObservedGauge<'replica'>;
 
-  constructor(metrics: MetricsRegistry) {
+  constructor(
+    metrics: MetricsRegistry,
+    private readonly sessions: DatastoreSessions,
+  ) {
     this.lagBytes = new ObservedGauge(metrics, {
       name: 'faultline_pg_replication_lag_bytes',
       help: "Bytes of WAL the standby has not replayed yet: the primary's pg_current_wal_lsn() minus the standby's replay_lsn in pg_stat_replication, or, once the primary has dropped a cut-off standby that still answers, minus that standby's own pg_last_wal_replay_lsn(). Absent while the primary does not answer, and for a standby that is neither connected nor answering (killed).",
@@ -85,7 +89,7 @@ export class PostgresReplicationProbe implements Probe {
   /** The rows, or undefined when the node does not answer in time. */
   private async query<T>(node: TopologyNode, sql: string): Promise<T[] | undefined> {
     try {
-      const rows = await within(pgQuery<T>(node, sql), PROBE_TIMEOUT_MS, node.name);
+      const rows = await within(this.sessions.pgQuery<T>(node, sql), PROBE_TIMEOUT_MS, node.name);
       this.failures.ok(node.name);
       return rows;
     } catch (err) {

@@ -1,11 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  parseRedisInfo,
-  redisCommand,
-  type TopologyNode,
-  type TopologyMap,
-} from '@faultline/topology';
+import { parseRedisInfo, type TopologyNode, type TopologyMap } from '@faultline/topology';
 import { MetricsRegistry } from '@faultline/telemetry';
+import { DatastoreSessions } from '../topology/datastore-sessions';
 import { PROBE_TIMEOUT_MS, within } from './bounded';
 import { ObservedGauge } from './observed-gauge';
 import type { Probe } from './probe';
@@ -20,7 +16,10 @@ export class RedisReplicationProbe implements Probe {
   private readonly lagBytes: ObservedGauge<'replica'>;
   private readonly linkUp: ObservedGauge<'replica'>;
 
-  constructor(metrics: MetricsRegistry) {
+  constructor(
+    metrics: MetricsRegistry,
+    private readonly sessions: DatastoreSessions,
+  ) {
     this.lagBytes = new ObservedGauge(metrics, {
       name: 'faultline_redis_replica_lag_bytes',
       help: "Bytes of the replication stream the replica has not acknowledged: the primary's master_repl_offset minus the replica's offset (as the primary lists it, or the replica's own slave_repl_offset once the primary has dropped it). Absent while the primary does not answer, or the replica is neither listed nor answering.",
@@ -58,7 +57,7 @@ export class RedisReplicationProbe implements Probe {
   private async info(node: TopologyNode): Promise<Record<string, string> | undefined> {
     try {
       const raw = await within(
-        redisCommand(node, 'INFO', 'replication'),
+        this.sessions.redisCommand(node, 'INFO', 'replication'),
         PROBE_TIMEOUT_MS,
         node.name,
       );
