@@ -81,6 +81,9 @@ export async function launchKafka(
     '-Xms256m',
     '-Xmx512m',
     '-XX:+UseG1GC',
+    // C1 only: the optimising compiler spent more CPU than the broker did on the playground's
+    // trickle of events (its threads were two thirds of an idle broker's CPU).
+    '-XX:TieredStopAtLevel=1',
     '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=${log4j}`,
     '-cp',
