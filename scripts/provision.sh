@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what faultline's local topology runs on, skipping whatever is present:
 # Debian packages (PostgreSQL 15, Redis + Sentinel, Prometheus, Chromium for the console's tests), the Apache Kafka
-# broker jars (Maven), and the Toxiproxy server (Go). Safe to run again: a second
+# broker jars and Apache Cassandra's (the quorum lab) from Maven, and the Toxiproxy server (Go). Safe to run again: a second
 # run only checks.
 set -euo pipefail
 
 KAFKA_VERSION=4.1.1
+CASSANDRA_VERSION=5.0.6
 ZIPKIN_VERSION=3.5.1
 TOXIPROXY_VERSION=v2.12.0
 HELM_VERSION=v3.22.0
@@ -72,15 +73,23 @@ for service in postgresql redis-server redis-sentinel prometheus prometheus-node
   fi
 done
 
-# --- Apache Kafka (KRaft) from Maven -----------------------------------------
+# --- Java servers from Maven: Apache Kafka (KRaft), Apache Cassandra (the quorum lab) ----
+# Resolves tools/<tool>/pom.xml at <version> into the local Maven repository and writes its
+# classpath to the cache, unless a classpath whose every jar still exists is there.
+maven_classpath() {
+  local tool=$1 name=$2 version=$3 out="$cache/$1-$3.classpath"
+  if [[ ! -s $out ]] || ! tr ':' '\n' <"$out" | xargs -r ls >/dev/null 2>&1; then
+    say "resolving $name $version (Maven)"
+    mvn -B -q -Dstyle.color=never -f "$root/tools/$tool/pom.xml" -D"$tool.version=$version" \
+      dependency:build-classpath -Dmdep.outputFile="$out.tmp" ||
+      fail "could not resolve $name $version with Maven; see the output above"
+    mv "$out.tmp" "$out"
+  fi
+}
+maven_classpath kafka "Apache Kafka" "$KAFKA_VERSION"
 kafka_cp="$cache/kafka-$KAFKA_VERSION.classpath"
-if [[ ! -s $kafka_cp ]] || ! tr ':' '\n' <"$kafka_cp" | xargs -r ls >/dev/null 2>&1; then
-  say "resolving Apache Kafka $KAFKA_VERSION (Maven)"
-  mvn -B -q -Dstyle.color=never -f "$root/tools/kafka/pom.xml" -Dkafka.version="$KAFKA_VERSION" \
-    dependency:build-classpath -Dmdep.outputFile="$kafka_cp.tmp" ||
-    fail "could not resolve Kafka $KAFKA_VERSION with Maven; see the output above"
-  mv "$kafka_cp.tmp" "$kafka_cp"
-fi
+maven_classpath cassandra "Apache Cassandra" "$CASSANDRA_VERSION"
+cassandra_cp="$cache/cassandra-$CASSANDRA_VERSION.classpath"
 
 # --- Toxiproxy from its Go module ---------------------------------------------
 toxiproxy="$cache/toxiproxy-$TOXIPROXY_VERSION/toxiproxy-server"
@@ -152,6 +161,8 @@ cat >"$cache/toolchain.json" <<JSON
 {
   "kafkaVersion": "$KAFKA_VERSION",
   "kafkaClasspathFile": "$kafka_cp",
+  "cassandraVersion": "$CASSANDRA_VERSION",
+  "cassandraClasspathFile": "$cassandra_cp",
   "toxiproxyVersion": "$TOXIPROXY_VERSION",
   "toxiproxyServer": "$toxiproxy",
   "zipkinJar": "$zipkin_jar",
@@ -162,4 +173,4 @@ cat >"$cache/toolchain.json" <<JSON
   "schemathesis": "$api_fuzz/bin/schemathesis"
 }
 JSON
-say "ready (Kafka $KAFKA_VERSION, Toxiproxy $TOXIPROXY_VERSION, Helm $HELM_VERSION, cache $cache)"
+say "ready (Kafka $KAFKA_VERSION, Cassandra $CASSANDRA_VERSION, Toxiproxy $TOXIPROXY_VERSION, Helm $HELM_VERSION, cache $cache)"
