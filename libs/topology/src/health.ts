@@ -1,3 +1,4 @@
+import { Client as CqlClient, policies } from 'cassandra-driver';
 import Redis from 'ioredis';
 import { Kafka, logLevel } from '@faultline/kafka';
 import { Client } from 'pg';
@@ -167,6 +168,43 @@ export async function kafkaHealthy({ host, port }: Endpoint): Promise<boolean> {
     return cluster.controller !== null && cluster.brokers.length > 0;
   } finally {
     await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Cassandra's single data centre when the snitch is SimpleSnitch. */
+export const CASSANDRA_DATACENTER = 'datacenter1';
+
+/**
+ * A CQL client of one Cassandra member only: no other member is contacted or balanced to, and
+ * nothing is retried.
+ */
+export function cassandraMemberClient({ host, port }: Endpoint, timeoutMs = 2_000): CqlClient {
+  const address = `${host}:${port}`;
+  return new CqlClient({
+    contactPoints: [address],
+    localDataCenter: CASSANDRA_DATACENTER,
+    policies: {
+      loadBalancing: new policies.loadBalancing.AllowListPolicy(
+        new policies.loadBalancing.RoundRobinPolicy(),
+        [address],
+      ),
+      reconnection: new policies.reconnection.ConstantReconnectionPolicy(1_000),
+      // Cassandra's own answer (Unavailable, a timeout), not a retry on a member it may not use.
+      retry: new policies.retry.FallthroughRetryPolicy(),
+    },
+    socketOptions: { connectTimeout: timeoutMs, readTimeout: timeoutMs },
+  });
+}
+
+/** A Cassandra member answers CQL: it has joined the ring and serves clients. */
+export async function cassandraHealthy(node: Endpoint): Promise<boolean> {
+  const client = cassandraMemberClient(node);
+  try {
+    await client.connect();
+    await client.execute('SELECT release_version FROM system.local');
+    return true;
+  } finally {
+    await client.shutdown().catch(() => undefined);
   }
 }
 

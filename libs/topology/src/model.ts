@@ -7,9 +7,17 @@ import { createHash } from 'node:crypto';
 import type { ProcessSpec } from './processes';
 
 export type NodeKind =
-  'postgres' | 'redis' | 'sentinel' | 'kafka' | 'toxiproxy' | 'prometheus' | 'zipkin' | 'app';
+  | 'postgres'
+  | 'redis'
+  | 'sentinel'
+  | 'kafka'
+  | 'cassandra'
+  | 'toxiproxy'
+  | 'prometheus'
+  | 'zipkin'
+  | 'app';
 export type NodeRole =
-  'primary' | 'replica' | 'sentinel' | 'broker' | 'proxy' | 'monitor' | 'service';
+  'primary' | 'replica' | 'sentinel' | 'broker' | 'member' | 'proxy' | 'monitor' | 'service';
 
 export interface NodeSpec {
   name: string;

@@ -1,4 +1,11 @@
-import { httpOk, kafkaHealthy, postgresHealthy, redisHealthy, sentinelHealthy } from './health';
+import {
+  cassandraHealthy,
+  httpOk,
+  kafkaHealthy,
+  postgresHealthy,
+  redisHealthy,
+  sentinelHealthy,
+} from './health';
 import {
   ENDPOINTS,
   type EndpointSpec,
@@ -64,6 +71,8 @@ async function probe(node: TopologyNode): Promise<boolean> {
       return sentinelHealthy(node, SENTINEL_MASTER_NAME);
     case 'kafka':
       return kafkaHealthy(node);
+    case 'cassandra':
+      return cassandraHealthy(node);
     case 'toxiproxy':
       return httpOk(`${node.url}/version`);
     case 'prometheus':

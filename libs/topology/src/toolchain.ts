@@ -39,6 +39,8 @@ function required(path: string | undefined, what: string): string {
 /** What scripts/provision.sh installs outside the system packages, recorded in toolchain.json. */
 export interface ProvisionedTools {
   kafkaClasspathFile: string;
+  /** The quorum lab's Cassandra jars, read only when the lab starts. */
+  cassandraClasspathFile: string;
   toxiproxyServer: string;
   zipkinJar: string;
   helm: string;
