@@ -1,4 +1,4 @@
-import { Client as CqlClient, policies } from 'cassandra-driver';
+import type { Client as CqlClient } from 'cassandra-driver';
 import Redis from 'ioredis';
 import { Kafka, logLevel } from '@faultline/kafka';
 import { Client } from 'pg';
@@ -178,9 +178,15 @@ export const CASSANDRA_DATACENTER = 'datacenter1';
  * A CQL client of one Cassandra member only: no other member is contacted or balanced to, and
  * nothing is retried.
  */
-export function cassandraMemberClient({ host, port }: Endpoint, timeoutMs = 2_000): CqlClient {
+export async function cassandraMemberClient(
+  { host, port }: Endpoint,
+  timeoutMs = 2_000,
+): Promise<CqlClient> {
+  // Loaded on first use: every service and CLI command imports this module, and the driver
+  // alone takes 75-130 ms to load, for a lab that is off unless asked for.
+  const { Client, policies } = await import('cassandra-driver');
   const address = `${host}:${port}`;
-  return new CqlClient({
+  return new Client({
     contactPoints: [address],
     localDataCenter: CASSANDRA_DATACENTER,
     policies: {
@@ -198,7 +204,7 @@ export function cassandraMemberClient({ host, port }: Endpoint, timeoutMs = 2_00
 
 /** A Cassandra member answers CQL: it has joined the ring and serves clients. */
 export async function cassandraHealthy(node: Endpoint): Promise<boolean> {
-  const client = cassandraMemberClient(node);
+  const client = await cassandraMemberClient(node);
   try {
     await client.connect();
     await client.execute('SELECT release_version FROM system.local');

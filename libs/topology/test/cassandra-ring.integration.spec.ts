@@ -38,8 +38,11 @@ describe(
     const clients: Client[] = [];
     let toxiproxy: ToxiproxyClient;
     /** A client of one member only, straight to its native port (no link in between). */
-    const member = (i: number): Client => {
-      const client = cassandraMemberClient({ host: HOST, port: ports.get(MEMBERS[i]!)! }, 5_000);
+    const member = async (i: number): Promise<Client> => {
+      const client = await cassandraMemberClient(
+        { host: HOST, port: ports.get(MEMBERS[i]!)! },
+        5_000,
+      );
       clients.push(client);
       return client;
     };
@@ -113,7 +116,7 @@ describe(
 
     it('forms one ring: each member knows the other two by their ring addresses', async () => {
       // The last member joined a moment ago: the seed hears of it by gossip.
-      const seed = member(0);
+      const seed = await member(0);
       await eventually(async () => {
         const peers = await seed.execute('SELECT peer, peer_port FROM system.peers_v2');
         assert.deepEqual(
@@ -123,18 +126,20 @@ describe(
             .sort(),
         );
       }, 30_000);
-      await member(0).execute(
+      await (
+        await member(0)
+      ).execute(
         "CREATE KEYSPACE lab WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}",
       );
-      await member(0).execute(
-        'CREATE TABLE lab.items (cart text, item text, PRIMARY KEY (cart, item))',
-      );
-      await write(member(0), 'before', all);
+      await (
+        await member(0)
+      ).execute('CREATE TABLE lab.items (cart text, item text, PRIMARY KEY (cart, item))');
+      await write(await member(0), 'before', all);
     });
 
     it('with one member cut off: QUORUM goes on, ALL is unavailable, and ONE leaves a hint that heals the member after the cut', async () => {
-      const coordinator = member(0);
-      const cutOff = member(2);
+      const coordinator = await member(0);
+      const cutOff = await member(2);
       await toxiproxy.blackhole('ring->cassandra-2');
       // Gossip's failure detector marks it down after some seconds; until then ALL times out.
       await eventually(async () => {
