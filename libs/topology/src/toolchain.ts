@@ -61,6 +61,11 @@ function readProvisionedTools(): Partial<ProvisionedTools> {
 export const provisionedTool = (name: keyof ProvisionedTools): string =>
   required(readProvisionedTools()[name], name);
 
+/** A classpath that provisioning resolved with Maven (the file holds one `:`-joined line). */
+export const provisionedClasspath = (
+  name: 'kafkaClasspathFile' | 'cassandraClasspathFile',
+): string => readFileSync(provisionedTool(name), 'utf8').trim();
+
 export function resolveToolchain(): Toolchain {
   const pgBinDir = process.env.FAULTLINE_PG_BIN ?? '/usr/lib/postgresql/15/bin';
   required(join(pgBinDir, 'postgres'), `PostgreSQL server (${pgBinDir}/postgres)`);
@@ -71,7 +76,7 @@ export function resolveToolchain(): Toolchain {
     redisSentinel: required(onPath('redis-sentinel'), 'redis-sentinel'),
     prometheus: required(onPath('prometheus'), 'prometheus'),
     java: required(javaHome ? join(javaHome, 'bin', 'java') : onPath('java'), 'java'),
-    kafkaClasspath: readFileSync(provisionedTool('kafkaClasspathFile'), 'utf8').trim(),
+    kafkaClasspath: provisionedClasspath('kafkaClasspathFile'),
     toxiproxyServer: provisionedTool('toxiproxyServer'),
     zipkinJar: provisionedTool('zipkinJar'),
   };

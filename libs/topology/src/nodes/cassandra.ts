@@ -1,8 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cassandraHealthy } from '../health';
 import { HOST, type NodeSpec, type RunningNode } from '../model';
-import { provisionedTool } from '../toolchain';
+import { provisionedClasspath } from '../toolchain';
 import { launch, type LaunchContext, nodeDir } from './launch';
 
 /**
@@ -118,7 +118,7 @@ export function launchCassandra(
   const logback = join(dir, 'logback.xml');
   writeFileSync(config, cassandraYaml(dir, member));
   writeFileSync(logback, logbackXml(join(dir, 'system.log')));
-  const classpath = readFileSync(provisionedTool('cassandraClasspathFile'), 'utf8').trim();
+  const classpath = provisionedClasspath('cassandraClasspathFile');
   return launch(ctx, spec, {
     process: {
       command: ctx.toolchain.java,
