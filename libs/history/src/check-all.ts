@@ -1,5 +1,8 @@
 import type { CheckerResult } from './checker-result';
 import { checkBank } from './checkers/bank';
+import { checkCartConvergence } from './checkers/carts/convergence';
+import { checkCartLww } from './checkers/carts/lww';
+import { checkStaleCarts } from './checkers/carts/staleness';
 import { checkLostUpdates } from './checkers/lost-updates';
 import { checkLostWrites } from './checkers/lost-writes';
 import { checkPayments } from './checkers/payments';
@@ -7,7 +10,7 @@ import { checkSaga } from './checkers/saga';
 import { checkStaleness, type StalenessOptions } from './checkers/staleness';
 import type { History } from './history';
 
-/** The checkers by name, as their results name them. */
+/** The checkers by name, as their results name them: the ones run by default. */
 export const CHECKERS = [
   'bank',
   'payments',
@@ -16,16 +19,27 @@ export const CHECKERS = [
   'lost-writes',
   'saga',
 ] as const;
-export type CheckerName = (typeof CHECKERS)[number];
+
+/**
+ * The quorum lab's checkers, run only when asked for: the core scenarios record no carts, and a
+ * checker with nothing to judge says 'unknown'.
+ */
+export const CART_CHECKERS = ['cart-staleness', 'cart-convergence', 'cart-lww'] as const;
+
+export type CheckerName = (typeof CHECKERS)[number] | (typeof CART_CHECKERS)[number];
 
 export interface CheckAllOptions extends StalenessOptions {
   /** The bank's total (sum of all balances); without it the bank checker cannot say valid. */
   total?: number;
-  /** Which checkers to run, in this order; all of them by default. */
+  /** The replicas of every cart (N, for W + R > N); 3 by default. */
+  replicationFactor?: number;
+  /** The longest the carts' replicas may take to converge after the last heal; 30 s by default. */
+  cartConvergenceLimitSeconds?: number;
+  /** Which checkers to run, in this order; CHECKERS by default. */
   checkers?: readonly CheckerName[];
 }
 
-/** Runs the checkers (all of them by default, in CHECKERS order) over one history. */
+/** Runs the checkers (CHECKERS by default, in that order) over one history. */
 export function checkAll(history: History, options: CheckAllOptions = {}): CheckerResult[] {
   const run: Record<CheckerName, () => CheckerResult> = {
     bank: () => checkBank(history, { total: options.total }),
@@ -38,6 +52,13 @@ export function checkAll(history: History, options: CheckAllOptions = {}): Check
     'lost-updates': () => checkLostUpdates(history),
     'lost-writes': () => checkLostWrites(history),
     saga: () => checkSaga(history),
+    'cart-staleness': () =>
+      checkStaleCarts(history, { replicationFactor: options.replicationFactor }),
+    'cart-convergence': () =>
+      checkCartConvergence(history, {
+        convergenceLimitSeconds: options.cartConvergenceLimitSeconds,
+      }),
+    'cart-lww': () => checkCartLww(history),
   };
   return (options.checkers ?? CHECKERS).map((name) => run[name]());
 }

@@ -13,7 +13,9 @@
  *   `{checker, valid: true|false|'unknown', anomalies, stats, examples, exampleAnomalies}`:
  *   `checkBank(h, {total})`, `checkPayments(h)`, `checkStaleness(h, {convergenceLimitSeconds})`,
  *   `checkLostUpdates(h)`, `checkSaga(h)`; `checkAll(h, opts)` runs them and `verdict(results)`
- *   sums them up. The longer ones are composed from small named checks (compose.ts, as Jepsen's
+ *   sums them up. The quorum lab's cart checkers, `checkStaleCarts(h, {replicationFactor})`,
+ *   `checkCartConvergence(h, {convergenceLimitSeconds})` and `checkCartLww(h)`, run only when
+ *   named (`CART_CHECKERS`). The longer ones are composed from small named checks (compose.ts, as Jepsen's
  *   `checker/compose`).
  */
 export {
@@ -41,8 +43,16 @@ export {
   type Verdict,
   verdict,
 } from './checker-result';
-export { type Operation, OPERATIONS } from './operations';
+export { CART_CONSISTENCIES, type Operation, OPERATIONS, replicasFor } from './operations';
 export type {
+  CartAddRequest,
+  CartConsistency,
+  CartFinalReadRequest,
+  CartReadOk,
+  CartReadRequest,
+  CartReplaceRequest,
+  CartUnavailable,
+  CartWriteOk,
   CatalogReadOk,
   CatalogReadRequest,
   CatalogWriteOk,
@@ -72,4 +82,13 @@ export { checkPayments } from './checkers/payments';
 export { checkStaleness, type StalenessOptions } from './checkers/staleness';
 export { checkLostUpdates } from './checkers/lost-updates';
 export { checkSaga } from './checkers/saga';
-export { type CheckAllOptions, checkAll, type CheckerName, CHECKERS } from './check-all';
+export { type CartStalenessOptions, checkStaleCarts } from './checkers/carts/staleness';
+export { type CartConvergenceOptions, checkCartConvergence } from './checkers/carts/convergence';
+export { checkCartLww } from './checkers/carts/lww';
+export {
+  CART_CHECKERS,
+  type CheckAllOptions,
+  checkAll,
+  type CheckerName,
+  CHECKERS,
+} from './check-all';

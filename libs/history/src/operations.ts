@@ -24,6 +24,11 @@ export const OPERATIONS = {
   write: 'write',
   read: 'read',
   finalRead: 'final-read',
+  // Carts (the quorum lab).
+  cartAdd: 'cart-add',
+  cartReplace: 'cart-replace',
+  cartRead: 'cart-read',
+  cartFinalRead: 'cart-final-read',
   // Nemesis.
   drill: 'drill',
   heal: 'heal',
@@ -152,6 +157,64 @@ export interface CatalogReadOk {
 export interface FinalReadOk {
   sku: string;
   version: number;
+}
+
+// Carts (the quorum lab): the Dynamo paper's shopping cart on a Cassandra ring, written by the
+// carts nodes with `USING TIMESTAMP` from their own clocks. Every request states its consistency
+// level. Every item name and every replace's item list is unique in a run, so a set of items
+// tells which replace wrote it. A fail with Cassandra's Unavailable (`CartUnavailable`) certainly
+// did not happen; a timeout is an info (it may have).
+export const CART_CONSISTENCIES = ['ONE', 'QUORUM', 'ALL'] as const;
+export type CartConsistency = (typeof CART_CONSISTENCIES)[number];
+
+/** Replicas a consistency level waits for, of a ring with `replicationFactor` replicas. */
+export function replicasFor(consistency: CartConsistency, replicationFactor: number): number {
+  switch (consistency) {
+    case 'ONE':
+      return 1;
+    case 'QUORUM':
+      return Math.floor(replicationFactor / 2) + 1;
+    case 'ALL':
+      return replicationFactor;
+  }
+}
+/** Adds one item to the cart's set: concurrent adds both survive. */
+export interface CartAddRequest {
+  cart: string;
+  item: string;
+  consistency: CartConsistency;
+}
+/** Overwrites the cart's whole set: the write with the larger timestamp wins. */
+export interface CartReplaceRequest {
+  cart: string;
+  items: string[];
+  consistency: CartConsistency;
+}
+/** An ok add or replace: the write's timestamp (µs since the epoch, the writer's clock) and writer (carts node). */
+export interface CartWriteOk {
+  cart: string;
+  timestampMicros: number;
+  writer: string;
+}
+export interface CartReadRequest {
+  cart: string;
+  consistency: CartConsistency;
+}
+/** The answer of a read and of a final read. */
+export interface CartReadOk {
+  cart: string;
+  items: string[];
+}
+/** A final read of one replica's own data (a ONE read that replica coordinates and serves); Op.node = that replica. */
+export interface CartFinalReadRequest {
+  cart: string;
+  replica: string;
+}
+/** The fail value of a cart operation Cassandra refused as Unavailable: too few replicas alive. */
+export interface CartUnavailable {
+  reason: 'unavailable';
+  required: number;
+  alive: number;
 }
 
 // Nemesis.

@@ -5,6 +5,14 @@ import {
   type CatalogWriteOk,
   type CatalogWriteRejected,
   type CatalogWriteRequest,
+  type CartAddRequest,
+  type CartConsistency,
+  type CartFinalReadRequest,
+  type CartReadOk,
+  type CartReadRequest,
+  type CartReplaceRequest,
+  type CartUnavailable,
+  type CartWriteOk,
   type DrillOk,
   type DrillRequest,
   type FinalOrder,
@@ -21,6 +29,7 @@ import {
   type PayRequest,
   type ReadBalancesOk,
   type ReadConsistency,
+  replicasFor,
   type TransferOk,
   type TransferRequest,
   type WriteTimestamp,
@@ -184,6 +193,101 @@ export class HistoryBuilder {
     const request: CatalogReadRequest = { sku, consistency };
     const result: FinalReadOk = { sku, version };
     return this.call('final', OPERATIONS.finalRead, request, 'ok', result, { node });
+  }
+
+  // Carts.
+  /**
+   * A cart add (QUORUM and ok by default). Ok answers the write's timestamp, the builder's clock
+   * in µs at the invoke unless `write` gives one (a skewed writer), and its writer (carts-a by
+   * default, also the node); fail is Unavailable, info a timeout.
+   */
+  cartAdd(
+    process: string,
+    cart: string,
+    item: string,
+    consistency: CartConsistency = 'QUORUM',
+    type: Outcome = 'ok',
+    write: Partial<CartWriteOk> = {},
+  ): this {
+    const request: CartAddRequest = { cart, item, consistency };
+    return this.cartWrite(process, OPERATIONS.cartAdd, request, type, write);
+  }
+
+  /** A cart replace, answered as `cartAdd`'s. */
+  cartReplace(
+    process: string,
+    cart: string,
+    items: string[],
+    consistency: CartConsistency = 'QUORUM',
+    type: Outcome = 'ok',
+    write: Partial<CartWriteOk> = {},
+  ): this {
+    const request: CartReplaceRequest = { cart, items, consistency };
+    return this.cartWrite(process, OPERATIONS.cartReplace, request, type, write);
+  }
+
+  /** A cart read (QUORUM and ok by default) through carts-a; `items` is what an ok one showed. */
+  cartRead(
+    process: string,
+    cart: string,
+    items: string[],
+    consistency: CartConsistency = 'QUORUM',
+    type: Outcome = 'ok',
+  ): this {
+    const request: CartReadRequest = { cart, consistency };
+    const result: CartReadOk = { cart, items };
+    return this.cartCall(
+      process,
+      OPERATIONS.cartRead,
+      request,
+      consistency,
+      type,
+      result,
+      'carts-a',
+    );
+  }
+
+  /** An ok final read of `replica`'s own data of a cart. */
+  cartFinalRead(cart: string, replica: string, items: string[]): this {
+    const request: CartFinalReadRequest = { cart, replica };
+    const result: CartReadOk = { cart, items };
+    return this.call('final', OPERATIONS.cartFinalRead, request, 'ok', result, { node: replica });
+  }
+
+  private cartWrite(
+    process: string,
+    f: Operation,
+    request: CartAddRequest | CartReplaceRequest,
+    type: Outcome,
+    write: Partial<CartWriteOk>,
+  ): this {
+    const writer = write.writer ?? 'carts-a';
+    const result: CartWriteOk = {
+      cart: request.cart,
+      timestampMicros: write.timestampMicros ?? this.nanos / 1e3,
+      writer,
+    };
+    return this.cartCall(process, f, request, request.consistency, type, result, writer);
+  }
+
+  /** A cart operation through `node`: `ok` answers `result`, fail is Unavailable, info a timeout. */
+  private cartCall(
+    process: string,
+    f: Operation,
+    request: unknown,
+    consistency: CartConsistency,
+    type: Outcome,
+    result: unknown,
+    node: string,
+  ): this {
+    const unavailable: CartUnavailable = {
+      reason: 'unavailable',
+      required: replicasFor(consistency, 3),
+      alive: 1,
+    };
+    const value = type === 'ok' ? result : type === 'fail' ? unavailable : null;
+    const error = type === 'fail' ? 'Unavailable' : type === 'info' ? 'timeout' : undefined;
+    return this.call(process, f, request, type, value, { node, error });
   }
 
   // Nemesis.
