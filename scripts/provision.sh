@@ -75,9 +75,13 @@ done
 
 # --- Java servers from Maven: Apache Kafka (KRaft), Apache Cassandra (the quorum lab) ----
 # Resolves tools/<tool>/pom.xml at <version> into the local Maven repository and writes its
-# classpath to the cache, unless a classpath whose every jar still exists is there.
+# classpath to the cache, unless a classpath whose every jar still exists is there. The file is
+# named after the pom's content too, so a changed pom is resolved again; its path is left in
+# $classpath_file.
 maven_classpath() {
-  local tool=$1 name=$2 version=$3 out="$cache/$1-$3.classpath"
+  local tool=$1 name=$2 version=$3 pom_hash
+  pom_hash=$(sha256sum "$root/tools/$tool/pom.xml" | cut -c1-8)
+  local out="$cache/$tool-$version-$pom_hash.classpath"
   if [[ ! -s $out ]] || ! tr ':' '\n' <"$out" | xargs -r ls >/dev/null 2>&1; then
     say "resolving $name $version (Maven)"
     mvn -B -q -Dstyle.color=never -f "$root/tools/$tool/pom.xml" -D"$tool.version=$version" \
@@ -85,11 +89,12 @@ maven_classpath() {
       fail "could not resolve $name $version with Maven; see the output above"
     mv "$out.tmp" "$out"
   fi
+  classpath_file=$out
 }
 maven_classpath kafka "Apache Kafka" "$KAFKA_VERSION"
-kafka_cp="$cache/kafka-$KAFKA_VERSION.classpath"
+kafka_cp=$classpath_file
 maven_classpath cassandra "Apache Cassandra" "$CASSANDRA_VERSION"
-cassandra_cp="$cache/cassandra-$CASSANDRA_VERSION.classpath"
+cassandra_cp=$classpath_file
 
 # --- Toxiproxy from its Go module ---------------------------------------------
 toxiproxy="$cache/toxiproxy-$TOXIPROXY_VERSION/toxiproxy-server"

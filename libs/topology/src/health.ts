@@ -171,7 +171,7 @@ export async function kafkaHealthy({ host, port }: Endpoint): Promise<boolean> {
   }
 }
 
-/** Cassandra's single data centre when the snitch is SimpleSnitch. */
+/** The ring's one data centre (each member's cassandra-rackdc.properties). */
 export const CASSANDRA_DATACENTER = 'datacenter1';
 
 /**

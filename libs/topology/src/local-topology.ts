@@ -9,14 +9,18 @@ import {
   DATABASE,
   dedicatedListenerPort,
   HOST,
-  LINKS,
+  type LabName,
   linkName,
-  NODES,
+  memberAddress,
   type NodeSpec,
   resolveNode,
+  RING_MEMBERS,
   type RunningNode,
+  topologyLinks,
+  topologyNodes,
   type TopologyState,
 } from './model';
+import { launchCassandra } from './nodes/cassandra';
 import { launchApp } from './nodes/app';
 import { launchKafka } from './nodes/kafka';
 import type { LaunchContext } from './nodes/launch';
@@ -24,14 +28,16 @@ import { launchPostgres } from './nodes/postgres';
 import { launchPrometheus } from './nodes/prometheus';
 import { launchZipkin } from './nodes/zipkin';
 import { launchRedis, launchSentinel } from './nodes/redis';
-import { createLinks, launchToxiproxy } from './nodes/toxiproxy';
+import { createLinks, launchToxiproxy, storagePortName } from './nodes/toxiproxy';
 import { allocatePorts } from './ports';
 import { isAlive, type RunAs, terminate } from './processes';
 import {
   type CatalogOrdering,
   CONTROL_SERVICE,
+  LAB_SERVICES,
   SERVICES,
   type ServiceEnvContext,
+  type ServiceSpec,
   WORKLOAD_SERVICE,
 } from './services';
 import { removeState, writeState } from './state-file';
@@ -57,6 +63,8 @@ export interface StartOptions {
   catalogOrdering?: CatalogOrdering;
   /** Replicas a Redis primary needs to take a write; REDIS_MIN_REPLICAS_TO_WRITE, else 0. */
   redisMinReplicasToWrite?: number;
+  /** The optional labs to start with the core topology; none by default. */
+  labs?: readonly LabName[];
 }
 
 export function catalogOrderingFrom(value: string | undefined): CatalogOrdering {
@@ -89,12 +97,6 @@ function postgresUser(): RunAs | undefined {
   }
 }
 
-const spec = (name: string): NodeSpec => {
-  const node = NODES.find((n) => n.name === name);
-  if (!node) throw new Error(`unknown node ${name}`);
-  return node;
-};
-
 /** How each node stops cleanly: PostgreSQL's fast shutdown is SIGINT (SIGTERM waits for clients). */
 const gracefulSignal = (node: RunningNode): NodeJS.Signals =>
   node.kind === 'postgres' ? 'SIGINT' : 'SIGTERM';
@@ -125,7 +127,7 @@ export const anyNodeAlive = (state: TopologyState): boolean =>
 /**
  * The whole local topology of real servers: Toxiproxy, PostgreSQL with two
  * synchronous standbys, Redis with two replicas and three Sentinels, one KRaft
- * Kafka broker and Prometheus, each on free ports of 127.0.0.1.
+ * Kafka broker and Prometheus, each on free ports of 127.0.0.1; and the labs asked for.
  */
 export async function startTopology(options: StartOptions = {}): Promise<TopologyState> {
   // Settings first: a bad one fails before anything is created.
@@ -141,18 +143,30 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
   const progress = options.onProgress ?? (() => undefined);
   const adminToken = randomBytes(24).toString('base64url');
   const stateFile = options.stateFile ?? join(rootDir, 'state.json');
+  const labs = [...new Set(options.labs ?? [])];
+  const nodes = topologyNodes(labs);
+  const linkSpecs = topologyLinks(labs);
+  const spec = (name: string): NodeSpec => {
+    const node = nodes.find((n) => n.name === name);
+    if (!node) throw new Error(`unknown node ${name}`);
+    return node;
+  };
 
   const names = [
-    ...NODES.map((n) => n.name),
-    ...LINKS.map(linkName),
-    ...LINKS.filter((l) => l.dedicatedListener).map(dedicatedListenerPort),
+    ...nodes.map((n) => n.name),
+    // A peer-address link listens on its member's own address and storage port.
+    ...linkSpecs.filter((l) => !l.peerAddress).map(linkName),
+    ...linkSpecs.filter((l) => l.dedicatedListener).map(dedicatedListenerPort),
     'kafka-0:controller',
+    ...nodes
+      .filter((n) => n.kind === 'cassandra')
+      .flatMap((n) => [storagePortName(n.name), `${n.name}:jmx`, `${n.name}:metrics`]),
   ];
   const ports = new Map<string, number>();
   (await allocatePorts(names.length)).forEach((port, i) => ports.set(names[i]!, port));
   // An endpoint's port is its primary's at start (the links' upstreams; a failover moves them).
   const portOf = (name: string): number => {
-    const port = ports.get(resolveNode(NODES, name)?.name ?? name);
+    const port = ports.get(resolveNode(nodes, name)?.name ?? name);
     if (port === undefined) throw new Error(`no port for ${name}`);
     return port;
   };
@@ -186,7 +200,43 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
 
   try {
     const toxiproxy = await start('toxiproxy', (s) => launchToxiproxy(ctx, s));
-    const links = await createLinks(ctx, toxiproxy.url!);
+    const links = await createLinks(ctx, toxiproxy.url!, linkSpecs);
+    const envContext: ServiceEnvContext = {
+      linkPort: ctx.linkPort,
+      adminToken,
+      catalogOrdering,
+      stateFile,
+      serviceUrl: (node) => `http://${HOST}:${portOf(node)}`,
+      workloadRate: options.workloadRate ?? 0,
+      redisMinReplicasToWrite,
+      labs,
+    };
+    const labServices = labs.flatMap((lab) => LAB_SERVICES[lab]);
+    const startService = (service: ServiceSpec) =>
+      start(service.node, (s) => launchApp(ctx, s, service.app, service.env(envContext)));
+    /**
+     * The quorum lab: members one after another (a member joins through the first, the
+     * seed), then the carts instances one after another (each creates the schema if it is
+     * missing, and two members creating the same table at once would disagree on its id).
+     */
+    const startRing = async () => {
+      for (const name of RING_MEMBERS) {
+        await start(name, (s) =>
+          launchCassandra(ctx, s, {
+            storagePort: portOf(storagePortName(name)),
+            nativePort: portOf(name),
+            jmxPort: portOf(`${name}:jmx`),
+            metricsPort: portOf(`${name}:metrics`),
+            address: memberAddress(name),
+            peers: RING_MEMBERS.map((m) => ({ name: m, address: memberAddress(m) })),
+            seeds: [
+              `${memberAddress(RING_MEMBERS[0])}:${portOf(storagePortName(RING_MEMBERS[0]))}`,
+            ],
+          }),
+        );
+      }
+      for (const service of LAB_SERVICES.quorum) await startService(service);
+    };
     // Independent chains start together; within a chain, the primary comes first.
     await allOrFirstError([
       (async () => {
@@ -208,38 +258,27 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
       })(),
       start('kafka-0', (s) => launchKafka(ctx, s, portOf('kafka-0:controller'))),
       start('zipkin', (s) => launchZipkin(ctx, s)),
+      ...(labs.includes('quorum') ? [startRing()] : []),
     ]);
-    const envContext: ServiceEnvContext = {
-      linkPort: ctx.linkPort,
-      adminToken,
-      catalogOrdering,
-      stateFile,
-      serviceUrl: (node) => `http://${HOST}:${portOf(node)}`,
-      workloadRate: options.workloadRate ?? 0,
-      redisMinReplicasToWrite,
-    };
-    await Promise.all(
-      SERVICES.map((service) =>
-        start(service.node, (s) => launchApp(ctx, s, service.app, service.env(envContext))),
-      ),
-    );
+    await Promise.all(SERVICES.map(startService));
     // Every service is scraped, control and the workload too, though they start after Prometheus.
     const scraped = [
       toxiproxy.name,
-      ...[...SERVICES, CONTROL_SERVICE, WORKLOAD_SERVICE].map((s) => s.node),
-    ];
+      ...[...SERVICES, ...labServices, CONTROL_SERVICE, WORKLOAD_SERVICE].map((s) => s.node),
+    ].map((node) => ({ node, address: `${HOST}:${portOf(node)}` }));
+    // A ring member's JMX exporter.
+    const members = nodes.filter((n) => n.kind === 'cassandra');
+    scraped.push(
+      ...members.map((n) => ({ node: n.name, address: `${HOST}:${portOf(`${n.name}:metrics`)}` })),
+    );
     await start('prometheus', (s) =>
       launchPrometheus(
         ctx,
         s,
-        scraped.map((node) => ({
-          node,
-          address: `${HOST}:${portOf(node)}`,
-          metricsPath: '/metrics',
-        })),
+        scraped.map((target) => ({ ...target, metricsPath: '/metrics' })),
       ),
     );
-    const order = NODES.map((n) => n.name);
+    const order = nodes.map((n) => n.name);
     const state = (): TopologyState => ({
       version: 1,
       startedAt: new Date().toISOString(),
@@ -250,12 +289,11 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
       stateFile,
       nodes: [...spawned].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)),
       links,
+      ...(labs.length > 0 ? { labs } : {}),
     });
     // Control reads the state file at start: it must already describe every other node.
     writeState(stateFile, state());
-    for (const service of [CONTROL_SERVICE, WORKLOAD_SERVICE]) {
-      await start(service.node, (s) => launchApp(ctx, s, service.app, service.env(envContext)));
-    }
+    for (const service of [CONTROL_SERVICE, WORKLOAD_SERVICE]) await startService(service);
     const final = state();
     writeState(stateFile, final);
     return final;

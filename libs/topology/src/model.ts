@@ -34,6 +34,12 @@ export interface LinkSpec {
    * the link.
    */
   dedicatedListener?: boolean;
+  /**
+   * The link is the address the server's peers know it by: it listens at the member's own
+   * address (memberAddress) on its storage port, and forwards to that port on HOST (a member
+   * announces one address to all its peers, so its peers share one link to it).
+   */
+  peerAddress?: boolean;
 }
 
 export const linkName = (link: LinkSpec): string => `${link.client}->${link.server}`;
@@ -64,6 +70,71 @@ export const NODES: readonly NodeSpec[] = [
   { name: 'prometheus', kind: 'prometheus', role: 'monitor' },
   { name: 'control', kind: 'app', role: 'service' },
   { name: 'workload', kind: 'app', role: 'service' },
+];
+
+/** The optional parts of the topology, each started on request (`faultline up --lab quorum`). */
+export const LAB_NAMES = ['quorum'] as const;
+export type LabName = (typeof LAB_NAMES)[number];
+
+/**
+ * The client of the links a Cassandra member's peers reach it through: one link per member,
+ * because a member announces one address to every peer. Cutting `ring->cassandra-2` cuts
+ * cassandra-2 off from the ring (gossip and mutations both ways fail: replies travel on the
+ * receiver's own outbound connection) while the carts still reach it.
+ */
+export const RING = 'ring';
+
+export const RING_MEMBERS = ['cassandra-0', 'cassandra-1', 'cassandra-2'] as const;
+
+/**
+ * The address a ring member is known by, to its peers (broadcast_address) and to its clients
+ * (broadcast_rpc_address): a loopback address of its own, where nothing but Toxiproxy listens.
+ * Its peers reach it there on its storage port, through the link `ring->cassandra-N`, so a
+ * drill on that link cuts or slows all of its inbound ring traffic. Its clients learn it from
+ * the ring by this address and translate it to their own link to it. One address per member,
+ * because Cassandra's `system.peers`, which the driver reads, keeps one row per address.
+ */
+export const memberAddress = (member: string): string =>
+  `127.0.0.${10 + RING_MEMBERS.indexOf(member as (typeof RING_MEMBERS)[number])}`;
+export const CARTS_NODES = ['carts-a', 'carts-b'] as const;
+
+export interface LabSpec {
+  name: LabName;
+  /** In start order, after the core topology's datastores and before control. */
+  nodes: readonly NodeSpec[];
+  links: readonly LinkSpec[];
+}
+
+/**
+ * `quorum`: a Cassandra ring of three (replication factor 3) and the two carts instances,
+ * each writing with its own clock, each reaching every member through a link of its own.
+ */
+export const LABS: Readonly<Record<LabName, LabSpec>> = {
+  quorum: {
+    name: 'quorum',
+    nodes: [
+      ...RING_MEMBERS.map((name): NodeSpec => ({ name, kind: 'cassandra', role: 'member' })),
+      ...CARTS_NODES.map((name): NodeSpec => ({ name, kind: 'app', role: 'service' })),
+    ],
+    links: [
+      ...RING_MEMBERS.map((server): LinkSpec => ({ client: RING, server, peerAddress: true })),
+      ...CARTS_NODES.flatMap((client) =>
+        RING_MEMBERS.map((server): LinkSpec => ({ client, server })),
+      ),
+    ],
+  },
+};
+
+/** The nodes of a topology with these labs, in start order (lab nodes before Prometheus). */
+export function topologyNodes(labs: readonly LabName[]): NodeSpec[] {
+  const extra = labs.flatMap((lab) => LABS[lab].nodes);
+  const at = NODES.findIndex((n) => n.name === 'prometheus');
+  return [...NODES.slice(0, at), ...extra, ...NODES.slice(at)];
+}
+
+export const topologyLinks = (labs: readonly LabName[]): LinkSpec[] => [
+  ...LINKS,
+  ...labs.flatMap((lab) => LABS[lab].links),
 ];
 
 /**
@@ -244,6 +315,8 @@ export interface TopologyState<Node extends TopologyNode = RunningNode> {
   stateFile: string;
   nodes: Node[];
   links: RunningLink[];
+  /** The labs started with the core topology; absent when none. */
+  labs?: LabName[];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { DATABASE, HOST } from './model';
+import { CARTS_NODES, DATABASE, HOST, type LabName, memberAddress, RING_MEMBERS } from './model';
 
 /** What a service's environment is built from: the ports of the topology it runs in. */
 export interface ServiceEnvContext {
@@ -11,6 +11,8 @@ export interface ServiceEnvContext {
   stateFile: string;
   /** A node's URL (ports are picked before anything starts). */
   serviceUrl(node: string): string;
+  /** The labs the topology runs. */
+  labs: readonly LabName[];
   /** Operations per second of each background workload client; 0 for none. */
   workloadRate: number;
   /** Replicas a Redis primary needs to take a write (0: none, Redis's default). */
@@ -86,6 +88,25 @@ export const SERVICES: readonly ServiceSpec[] = [
   },
 ];
 
+/** `name=value,…` for each ring member. */
+const perMember = (value: (member: string) => string): string =>
+  RING_MEMBERS.map((m) => `${m}=${value(m)}`).join(',');
+
+/** The services of each lab, started after its datastores. */
+export const LAB_SERVICES: Readonly<Record<LabName, readonly ServiceSpec[]>> = {
+  quorum: CARTS_NODES.map((node): ServiceSpec => ({
+    node,
+    app: 'carts',
+    env: (ctx) => ({
+      ...common('carts', node, ctx),
+      // Each member through this instance's own link to it; the driver learns the members
+      // from the ring by the addresses they announce, which it translates to the links.
+      CASSANDRA_MEMBERS: perMember((m) => `${HOST}:${ctx.linkPort(node, m)}`),
+      CASSANDRA_ANNOUNCED_ADDRESSES: perMember(memberAddress),
+    }),
+  })),
+};
+
 /**
  * The control service (drills, observer) starts last, once the state file describes
  * every other node; locally its fault backend works on that file's topology.
@@ -116,6 +137,9 @@ export const WORKLOAD_SERVICE: ServiceSpec = {
     CATALOG_B_URL: ctx.serviceUrl('catalog-b'),
     ORDERS_URL: ctx.serviceUrl('orders-0'),
     CONTROL_URL: ctx.serviceUrl('control'),
+    ...(ctx.labs.includes('quorum')
+      ? { CARTS_A_URL: ctx.serviceUrl('carts-a'), CARTS_B_URL: ctx.serviceUrl('carts-b') }
+      : {}),
     FAULTLINE_REPORTS_DIR: join(dirname(ctx.stateFile), 'reports'),
     WORKLOAD_BACKGROUND_RATE: String(ctx.workloadRate),
     // The topology's settings a report records, so two runs compare like with like.

@@ -1,29 +1,25 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cassandraHealthy } from '../health';
+import { CASSANDRA_DATACENTER, cassandraHealthy } from '../health';
 import { HOST, type NodeSpec, type RunningNode } from '../model';
 import { provisionedClasspath } from '../toolchain';
 import { launch, type LaunchContext, nodeDir } from './launch';
-
-/**
- * The address every ring member is known by to its peers (its broadcast address): a loopback
- * address of its own, where Toxiproxy listens on the member's storage port. Members gossip and
- * send mutations to each other there, so a link `ring->cassandra-N` carries all of a member's
- * inbound ring traffic and a drill on it cuts or slows that member off from the others.
- * Members share the address and differ by port (Cassandra 4.0 and later name a peer by
- * address and port).
- */
-export const RING_ADDRESS = '127.0.0.2';
 
 export interface RingMember {
   /** Where the member listens for its peers (127.0.0.1), reached through the ring's proxy. */
   storagePort: number;
   /** The native (CQL) port clients use. */
   nativePort: number;
-  /** Its local JMX port (nodetool, the metrics exporter). */
+  /** Its local JMX port (nodetool). */
   jmxPort: number;
-  /** The storage ports of the seeds, at RING_ADDRESS (the first member seeds the ring). */
-  seedStoragePorts: number[];
+  /** Where its Prometheus JMX exporter serves /metrics. */
+  metricsPort: number;
+  /** The address the member is known by to peers and clients (see memberAddress). */
+  address: string;
+  /** Every member of the ring by name and address (phi is labelled with the peer's name). */
+  peers: readonly { name: string; address: string }[];
+  /** The seeds' `address:storage port` (the first member seeds the ring). */
+  seeds: string[];
 }
 
 /**
@@ -32,7 +28,7 @@ export interface RingMember {
  * empty). Hinted handoff keeps Cassandra's defaults (on, 3 h window).
  */
 export function cassandraYaml(dir: string, member: RingMember): string {
-  const seeds = member.seedStoragePorts.map((p) => `${RING_ADDRESS}:${p}`).join(',');
+  const seeds = member.seeds.join(',');
   return [
     'cluster_name: faultline',
     'num_tokens: 16',
@@ -50,16 +46,141 @@ export function cassandraYaml(dir: string, member: RingMember): string {
     '    parameters:',
     `      - seeds: "${seeds}"`,
     `listen_address: ${HOST}`,
-    `broadcast_address: ${RING_ADDRESS}`,
+    `broadcast_address: ${member.address}`,
     `storage_port: ${member.storagePort}`,
     `rpc_address: ${HOST}`,
+    `broadcast_rpc_address: ${member.address}`,
     `native_transport_port: ${member.nativePort}`,
     'start_native_transport: true',
-    'endpoint_snitch: SimpleSnitch',
+    // A ONE read that a member coordinates is served by that member when it holds the data (a
+    // network-topology snitch ranks the coordinator first; the dynamic snitch would rank by
+    // latency): so a ONE read through a member shows that member's own data.
+    'endpoint_snitch: GossipingPropertyFileSnitch',
+    'dynamic_snitch: false',
+    // Cassandra's default is 8: a cut member is convicted about 18 s after its last heartbeat.
+    // 5 (the lowest the docs advise) takes about 12 s, so a drill shows the ring's view change.
+    'phi_convict_threshold: 5',
     'auto_bootstrap: false',
     'hinted_handoff_enabled: true',
     '',
   ].join('\n');
+}
+
+/** A JMX exporter rule: the MBean attribute `pattern` matches, exported as `name`. */
+const rule = (pattern: string, name: string, type: 'GAUGE' | 'COUNTER', labels = {}) =>
+  [
+    `  - pattern: '${pattern}'`,
+    `    name: ${name}`,
+    `    type: ${type}`,
+    ...Object.entries(labels).map(
+      ([k, v], i) => `${i === 0 ? '    labels:\n' : ''}      ${k}: "${v}"`,
+    ),
+  ].join('\n');
+
+const escaped = (address: string) => address.replace(/\./g, '\\.');
+
+/**
+ * The Prometheus JMX exporter's configuration: only what the quorum lab shows, renamed into
+ * faultline's metrics (a member has thousands of MBeans; per-table ones would make every scrape
+ * slow). `peers` names the members by the address they are known by, so a phi is labelled with
+ * the peer's node name.
+ */
+export function jmxExporterYaml(peers: readonly { name: string; address: string }[]): string {
+  const metric = (bean: string, attribute: string) =>
+    `org.apache.cassandra.metrics<type=${bean}><>${attribute}`;
+  return [
+    'lowercaseOutputName: true',
+    'includeObjectNames:',
+    ...[
+      'org.apache.cassandra.net:type=FailureDetector',
+      'org.apache.cassandra.metrics:type=HintsService,*',
+      'org.apache.cassandra.metrics:type=Storage,*',
+      'org.apache.cassandra.metrics:type=ReadRepair,*',
+      'org.apache.cassandra.metrics:type=ClientRequest,scope=Read,*',
+      'org.apache.cassandra.metrics:type=ClientRequest,scope=Write,*',
+    ].map((name) => `  - "${name}"`),
+    'rules:',
+    ...peers.map((peer) =>
+      rule(
+        `org.apache.cassandra.net<type=FailureDetector, Endpoint=[^/]*/${escaped(peer.address)}:\\d+><PhiValuesWithPort>PHI`,
+        'faultline_cassandra_phi',
+        'GAUGE',
+        { peer: peer.name },
+      ),
+    ),
+    rule(
+      'org.apache.cassandra.net<type=FailureDetector><>UpEndpointCount',
+      'faultline_cassandra_members',
+      'GAUGE',
+      { state: 'up' },
+    ),
+    rule(
+      'org.apache.cassandra.net<type=FailureDetector><>DownEndpointCount',
+      'faultline_cassandra_members',
+      'GAUGE',
+      { state: 'down' },
+    ),
+    rule(
+      'org.apache.cassandra.net<type=FailureDetector><>PhiConvictThreshold',
+      'faultline_cassandra_phi_convict_threshold',
+      'GAUGE',
+    ),
+    rule(
+      metric('Storage, name=TotalHints', 'Count'),
+      'faultline_cassandra_hints_written_total',
+      'COUNTER',
+    ),
+    rule(
+      metric('Storage, name=TotalHintsInProgress', 'Count'),
+      'faultline_cassandra_hints_in_progress',
+      'GAUGE',
+    ),
+    ...[
+      ['HintsSucceeded', 'delivered'],
+      ['HintsFailed', 'failed'],
+      ['HintsTimedOut', 'timed-out'],
+    ].map(([bean, outcome]) =>
+      rule(
+        metric(`HintsService, name=${bean}`, 'Count'),
+        'faultline_cassandra_hints_dispatched_total',
+        'COUNTER',
+        { outcome },
+      ),
+    ),
+    ...[
+      ['Attempted', 'attempted'],
+      ['RepairedBlocking', 'blocking'],
+      ['RepairedBackground', 'background'],
+    ].map(([bean, kind]) =>
+      rule(
+        metric(`ReadRepair, name=${bean}`, 'Count'),
+        'faultline_cassandra_read_repairs_total',
+        'COUNTER',
+        { kind },
+      ),
+    ),
+    ...['Read', 'Write'].flatMap((scope) =>
+      [
+        ['Unavailables', 'unavailable'],
+        ['Timeouts', 'timeout'],
+      ].map(([bean, reason]) =>
+        rule(
+          `org.apache.cassandra.metrics<type=ClientRequest, scope=${scope}, name=${bean}><>Count`,
+          'faultline_cassandra_client_request_failures_total',
+          'COUNTER',
+          { request: scope.toLowerCase(), reason },
+        ),
+      ),
+    ),
+    '',
+  ].join('\n');
+}
+
+/** The exporter's agent jar, which provisioning resolves with Cassandra's jars. */
+function jmxExporterAgent(classpath: string): string {
+  const jar = classpath.split(':').find((p) => /jmx_prometheus_javaagent-[^/]*\.jar$/.test(p));
+  if (!jar) throw new Error('the JMX exporter is not provisioned: run `npm run provision`');
+  return jar;
 }
 
 /** Logs to a file at INFO: without a configuration, Cassandra logs DEBUG to the console. */
@@ -118,7 +239,11 @@ export function launchCassandra(
   const logback = join(dir, 'logback.xml');
   writeFileSync(config, cassandraYaml(dir, member));
   writeFileSync(logback, logbackXml(join(dir, 'system.log')));
+  const rackdc = join(dir, 'cassandra-rackdc.properties');
+  writeFileSync(rackdc, `dc=${CASSANDRA_DATACENTER}\nrack=rack1\n`);
   const classpath = provisionedClasspath('cassandraClasspathFile');
+  const exporterConfig = join(dir, 'jmx-exporter.yaml');
+  writeFileSync(exporterConfig, jmxExporterYaml(member.peers));
   return launch(ctx, spec, {
     process: {
       command: ctx.toolchain.java,
@@ -132,8 +257,10 @@ export function launchCassandra(
         '-Djdk.attach.allowAttachSelf=true',
         '-Dio.netty.tryReflectionSetAccessible=true',
         ...JPMS_FLAGS,
+        `-javaagent:${jmxExporterAgent(classpath)}=${HOST}:${member.metricsPort}:${exporterConfig}`,
         `-Dcassandra.config=file://${config}`,
         `-Dlogback.configurationFile=${logback}`,
+        `-Dcassandra-rackdc.properties=file://${rackdc}`,
         `-Dcassandra.storagedir=${dir}`,
         `-Dcassandra.jmx.local.port=${member.jmxPort}`,
         '-Dcassandra-foreground=yes',
@@ -146,6 +273,6 @@ export function launchCassandra(
     },
     healthy: () => cassandraHealthy({ host: HOST, port: member.nativePort }),
     timeoutMs: 90_000,
-    extraPorts: { storage: member.storagePort, jmx: member.jmxPort },
+    extraPorts: { storage: member.storagePort, jmx: member.jmxPort, metrics: member.metricsPort },
   });
 }

@@ -2,8 +2,9 @@ import { httpOk } from '../health';
 import {
   dedicatedListenerPort,
   HOST,
-  LINKS,
+  type LinkSpec,
   linkName,
+  memberAddress,
   type NodeSpec,
   type RunningLink,
   type RunningNode,
@@ -24,18 +25,34 @@ export async function launchToxiproxy(ctx: LaunchContext, spec: NodeSpec): Promi
   });
 }
 
+/** The name of a Cassandra member's storage (peer) port among a topology's ports. */
+export const storagePortName = (member: string): string => `${member}:storage`;
+
+/** Where a link listens and where it forwards (the server may start later). */
+function linkAddresses(ctx: LaunchContext, link: LinkSpec): { listen: string; upstream: string } {
+  if (link.peerAddress) {
+    const port = ctx.portOf(storagePortName(link.server));
+    return { listen: `${memberAddress(link.server)}:${port}`, upstream: `${HOST}:${port}` };
+  }
+  const upstream = link.dedicatedListener ? dedicatedListenerPort(link) : link.server;
+  return {
+    listen: `${HOST}:${ctx.linkPort(link.client, link.server)}`,
+    upstream: `${HOST}:${ctx.portOf(upstream)}`,
+  };
+}
+
 /** Creates one proxy per link; the servers behind them may start later. */
 export async function createLinks(
   ctx: LaunchContext,
   toxiproxyUrl: string,
+  specs: readonly LinkSpec[],
 ): Promise<RunningLink[]> {
   const client = new ToxiproxyClient(toxiproxyUrl);
   const links: RunningLink[] = [];
-  for (const link of LINKS) {
+  for (const link of specs) {
     const proxy = await client.createProxy({
       name: linkName(link),
-      listen: `${HOST}:${ctx.linkPort(link.client, link.server)}`,
-      upstream: `${HOST}:${ctx.portOf(link.dedicatedListener ? dedicatedListenerPort(link) : link.server)}`,
+      ...linkAddresses(ctx, link),
       enabled: true,
     });
     links.push({ ...link, name: proxy.name, listen: proxy.listen, upstream: proxy.upstream });
