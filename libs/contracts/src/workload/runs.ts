@@ -12,6 +12,10 @@ export const SCENARIO_NAMES = [
   'pg-failover-async',
   'redis-split-brain',
   'kafka-outage',
+  // The quorum lab's (`faultline up --lab quorum`).
+  'quorum',
+  'ring-skew-lww',
+  'hinted-handoff',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -49,6 +53,9 @@ export interface ScenarioDrill extends Omit<DrillRequest, 'ttlSeconds'> {
   afterSeconds?: number;
 }
 
+/** The services a scenario's clients call. */
+export type ServiceName = 'payments' | 'catalog' | 'orders' | 'carts';
+
 /** What each service's clients saw: completions by type, and the share answered ok. */
 export interface ServiceOutcomes {
   ok: number;
@@ -70,7 +77,8 @@ export interface Report {
   drills: ScenarioDrill[];
   verdict: Verdict;
   results: CheckerResult[];
-  services: Record<'payments' | 'catalog' | 'orders', ServiceOutcomes>;
+  /** The services the run's clients called (a lab's scenario calls only its own). */
+  services: Partial<Record<ServiceName, ServiceOutcomes>>;
   historyFile: string;
   /** How the topology was started (settings that change what a scenario shows). */
   settings: Record<string, string | number>;
