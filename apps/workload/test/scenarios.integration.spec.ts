@@ -1,54 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import type { ReportView, RunView } from '@faultline/contracts';
-import { httpJson, SupervisedTopology } from '@faultline/testing';
-import type { CatalogOrdering } from '@faultline/topology';
-
-/**
- * A topology with the given settings, supervised as `faultline up` supervises it (a node a
- * drill or a failover took down comes back), and scenario runs through its control API.
- */
-class ScenarioBench {
-  private readonly running: SupervisedTopology;
-
-  constructor(ordering: CatalogOrdering, redisMinReplicasToWrite = 0) {
-    this.running = new SupervisedTopology({ catalogOrdering: ordering, redisMinReplicasToWrite });
-  }
-
-  private get control() {
-    return {
-      url: this.running.url('control'),
-      headers: { Authorization: `Bearer ${this.running.state.adminToken}` },
-    };
-  }
-
-  start(scenario: string, durationSeconds: number, seed?: number | null) {
-    const { url, headers } = this.control;
-    return httpJson<RunView>(`${url}/runs`, {
-      body: { scenario, durationSeconds, ...(seed === undefined ? {} : { seed }) },
-      headers,
-    });
-  }
-
-  async run(scenario: string, durationSeconds: number): Promise<ReportView> {
-    const started = await this.start(scenario, durationSeconds);
-    assert.equal(started.status, 202, JSON.stringify(started.body));
-    return this.follow(started.body);
-  }
-
-  async follow(started: RunView): Promise<ReportView> {
-    const { url, headers } = this.control;
-    let run = started;
-    while (run.phase !== 'done' && run.phase !== 'failed') {
-      await sleep(1_000);
-      run = (await httpJson<RunView>(`${url}/runs/${run.id}`, { headers })).body;
-    }
-    assert.equal(run.phase, 'done', JSON.stringify(run));
-    return (await httpJson<ReportView>(`${url}/reports/${run.id}`, { headers })).body;
-  }
-}
+import type { ReportView } from '@faultline/contracts';
+import { ScenarioBench } from '@faultline/testing';
 
 /** Each client process's invocations, in its order: what a seed decides. */
 type HistoryShape = Map<string, string[]>;
@@ -92,7 +46,7 @@ const result = (report: ReportView, checker: string) =>
 const splitBrainLost: number[] = [];
 
 describe('scenarios under wall-clock ordering', { timeout: 900_000 }, () => {
-  const bench = new ScenarioBench('wall');
+  const bench = new ScenarioBench({ catalogOrdering: 'wall' });
 
   it('baseline: with no drill every checker says valid; a second run meanwhile is 409, a bad one 400', async () => {
     const started = await bench.start('baseline', 10);
@@ -112,7 +66,7 @@ describe('scenarios under wall-clock ordering', { timeout: 900_000 }, () => {
     const report = await bench.follow(started.body);
     assert.deepEqual(report.drills, []);
     for (const r of report.results) assert.notEqual(r.valid, false, JSON.stringify(r));
-    assert.ok(report.services.payments.ok > 0 && report.services.catalog.ok > 0);
+    assert.ok(report.services.payments!.ok > 0 && report.services.catalog!.ok > 0);
   });
 
   it('the same --seed replays the same operations per process; another seed does not', async () => {
@@ -216,7 +170,7 @@ describe(
   'scenarios under hybrid logical clock ordering, REDIS_MIN_REPLICAS_TO_WRITE=1',
   { timeout: 600_000 },
   () => {
-    const bench = new ScenarioBench('hlc', 1);
+    const bench = new ScenarioBench({ catalogOrdering: 'hlc', redisMinReplicasToWrite: 1 });
 
     it('clock-skew-lww: the HLC keeps causally later writes winning', async () => {
       const report = await bench.run('clock-skew-lww', 12);

@@ -1045,6 +1045,7 @@ function localEnvironment(node: string): string[] {
     catalogOrdering: 'wall',
     stateFile: '/state/state.json',
     serviceUrl: (n) => `http://127.0.0.1/${n}`,
+    labs: [],
     workloadRate: 0,
     redisMinReplicasToWrite: 0,
   };

@@ -4,3 +4,4 @@ export * from './otlp-receiver';
 export * from './answers';
 export * from './port-open';
 export * from './supervised-topology';
+export * from './scenario-bench';

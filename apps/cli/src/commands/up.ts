@@ -6,6 +6,8 @@ import { Command } from 'commander';
 import {
   anyNodeAlive,
   isAlive,
+  LAB_NAMES,
+  type LabName,
   type ProgressEvent,
   readState,
   removeState,
@@ -28,6 +30,17 @@ interface UpOptions {
   keep: boolean;
   /** Detached only: the status as `status --json` prints it, and nothing else on stdout. */
   json: boolean;
+  labs: LabName[];
+}
+
+/** `--lab` values: each one of LAB_NAMES. */
+function parseLab(value: string, previous: LabName[] = []): LabName[] {
+  if (!(LAB_NAMES as readonly string[]).includes(value)) {
+    throw new UsageError(
+      `--lab must be one of ${LAB_NAMES.join(', ')}, not ${JSON.stringify(value)}`,
+    );
+  }
+  return [...previous, value as LabName];
 }
 
 export function printProgress(event: ProgressEvent): void {
@@ -104,6 +117,7 @@ async function runInForeground(options: UpOptions): Promise<number> {
     onProgress: printProgress,
     stateFile: options.stateFile,
     workloadRate: backgroundWorkloadRate(),
+    labs: options.labs,
   });
   const supervisor = new TopologySupervisor(options.stateFile, (event) =>
     console.log(
@@ -134,7 +148,12 @@ async function startDetached(options: UpOptions): Promise<number> {
   const fd = openSync(log, 'w');
   const child = spawn(
     process.execPath,
-    [process.argv[1]!, 'up', ...(options.keep ? ['--keep'] : [])],
+    [
+      process.argv[1]!,
+      'up',
+      ...(options.keep ? ['--keep'] : []),
+      ...options.labs.flatMap((lab) => ['--lab', lab]),
+    ],
     {
       detached: true,
       stdio: ['ignore', fd, fd],
@@ -190,21 +209,31 @@ export const upCommand = (cli: CommandContext): Command =>
     .description('start the local topology and wait until every node is healthy; Ctrl-C stops it')
     .option('--detach', 'leave it running in the background, supervised (log: up.log)')
     .option('--keep', 'keep its data directory after it stops')
+    .option(
+      '--lab <name>',
+      `also start an optional lab (repeatable): ${LAB_NAMES.join(', ')} (quorum: a 3-node Cassandra ring and the carts service)`,
+      parseLab,
+    )
     .addOption(jsonOption('with --detach: print the status as `status --json` does'))
     .addHelpText(
       'after',
       ({ command }) => `\n${helpSection(command, 'Environment:', UP_ENVIRONMENT)}`,
     )
     .action(
-      cli.action(async (flags: { detach?: boolean; keep?: boolean; json?: boolean }) => {
-        if (flags.json && !flags.detach) {
-          throw new UsageError('up --json needs --detach: in the foreground, up prints as it goes');
-        }
-        return up({
-          stateFile: cli.stateFile,
-          detach: Boolean(flags.detach),
-          keep: Boolean(flags.keep),
-          json: Boolean(flags.json),
-        });
-      }),
+      cli.action(
+        async (flags: { detach?: boolean; keep?: boolean; json?: boolean; lab?: LabName[] }) => {
+          if (flags.json && !flags.detach) {
+            throw new UsageError(
+              'up --json needs --detach: in the foreground, up prints as it goes',
+            );
+          }
+          return up({
+            stateFile: cli.stateFile,
+            detach: Boolean(flags.detach),
+            keep: Boolean(flags.keep),
+            json: Boolean(flags.json),
+            labs: flags.lab ?? [],
+          });
+        },
+      ),
     );

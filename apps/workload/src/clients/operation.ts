@@ -6,16 +6,20 @@ import {
   trace,
   TraceFlags,
 } from '@opentelemetry/api';
+import type { ServiceName } from '@faultline/contracts';
 import type { Seen } from './service-call';
 
 /** The service each recorded function exercises (nemesis and final reads belong to none). */
-export const SERVICE_OF_FUNCTION: Readonly<Record<string, 'payments' | 'catalog' | 'orders'>> = {
+export const SERVICE_OF_FUNCTION: Readonly<Record<string, ServiceName>> = {
   [OPERATIONS.transfer]: 'payments',
   [OPERATIONS.readBalances]: 'payments',
   [OPERATIONS.pay]: 'payments',
   [OPERATIONS.write]: 'catalog',
   [OPERATIONS.read]: 'catalog',
   [OPERATIONS.order]: 'orders',
+  [OPERATIONS.cartAdd]: 'carts',
+  [OPERATIONS.cartReplace]: 'carts',
+  [OPERATIONS.cartRead]: 'carts',
 };
 
 /** What an operation completed with, as the history records it. */

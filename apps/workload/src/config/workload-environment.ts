@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsNotEmpty, IsString, IsUrl, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 import { SERVICE_URL } from '@faultline/service';
 
 /** The workload's configuration, validated at start-up: the services it drives and where reports go. */
@@ -8,6 +8,9 @@ export class WorkloadEnvironment {
   @IsUrl(SERVICE_URL) CATALOG_B_URL!: string;
   /** The orders service (its sagas reserve on the catalog and charge payments). */
   @IsUrl(SERVICE_URL) ORDERS_URL!: string;
+  /** The quorum lab's carts instances, when the topology runs the lab. */
+  @IsOptional() @IsUrl(SERVICE_URL) CARTS_A_URL?: string;
+  @IsOptional() @IsUrl(SERVICE_URL) CARTS_B_URL?: string;
   /** Scenarios trigger and heal their drills through the control API. */
   @IsUrl(SERVICE_URL) CONTROL_URL!: string;
 

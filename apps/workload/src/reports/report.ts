@@ -47,15 +47,12 @@ function comparison(report: Report): string[] {
 }
 
 function outcomes(history: readonly Op[]): Report['services'] {
-  const services = {
-    payments: { ok: 0, fail: 0, info: 0, availability: 0 },
-    catalog: { ok: 0, fail: 0, info: 0, availability: 0 },
-    orders: { ok: 0, fail: 0, info: 0, availability: 0 },
-  };
+  const services: Report['services'] = {};
   for (const op of history) {
     const service = SERVICE_OF_FUNCTION[op.f];
     if (!service || op.type === 'invoke' || op.process === FINAL_PROCESS) continue;
-    services[service][op.type] += 1;
+    const s = (services[service] ??= { ok: 0, fail: 0, info: 0, availability: 0 });
+    s[op.type] += 1;
   }
   for (const s of Object.values(services)) {
     const total = s.ok + s.fail + s.info;
@@ -71,6 +68,12 @@ const VERDICT_LINE: Record<string, string> = {
   'lost-updates': 'no causally later write lost to an earlier one',
   'lost-writes': 'every acknowledged catalog write is kept (none vanishes with a demoted primary)',
   saga: 'every accepted order ends confirmed or cancelled; stock and money moved for the confirmed ones only, each charged once',
+  'cart-staleness':
+    'a read sees every add acknowledged before it when W + R > N (ONE/ONE may miss some: reported, the cost of W + R ≤ N)',
+  'cart-convergence':
+    'after heal every replica holds every acknowledged add (hints and repair), within the limit',
+  'cart-lww':
+    'a replace acknowledged later is not lost to an earlier one (last-write-wins by timestamp)',
 };
 
 /** The run's seed, and the command that replays its operations and drill schedule. */

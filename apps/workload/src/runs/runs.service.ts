@@ -23,7 +23,13 @@ export class RunsService {
         `run ${running.id} (${running.scenario.name}) is still in progress`,
       );
     }
-    const run = new ScenarioRun(scenarioNamed(name), durationSeconds, seed, this.env);
+    const scenario = scenarioNamed(name);
+    if (scenario.carts && !(this.env.CARTS_A_URL && this.env.CARTS_B_URL)) {
+      throw new ConflictException(
+        `scenario ${name} needs the quorum lab, which this topology does not run: start it with \`faultline up --lab quorum\``,
+      );
+    }
+    const run = new ScenarioRun(scenario, durationSeconds, seed, this.env);
     this.runs.set(run.id, run);
     void run.execute();
     return run;

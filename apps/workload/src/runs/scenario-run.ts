@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { checkAll, HistoryRecorder, OPERATIONS, verdict } from '@faultline/history';
+import {
+  checkAll,
+  type CheckAllOptions,
+  HistoryRecorder,
+  OPERATIONS,
+  verdict,
+} from '@faultline/history';
 import type { Report, RunPhase } from '@faultline/contracts';
 import { openClients } from '../clients/clients';
 import type { RetryPolicy } from '../clients/retry';
 import type { WorkloadEnvironment } from '../config/workload-environment';
+import { cartsClients, CartsLoad, runCarts } from '../carts/carts-load';
+import type { CartsWorkload } from '../carts/carts-workload';
+import { finalCartReads } from '../carts/final-cart-reads';
 import { awaitConvergence } from '../final/convergence';
 import { finalOrderReads } from '../final/final-orders';
 import { finalReads } from '../final/final-reads';
@@ -12,7 +21,7 @@ import { Nemesis } from '../nemesis/nemesis';
 import { nemesisSchedule } from '../nemesis/schedule';
 import { writeReport } from '../reports/report';
 import type { Scenario } from '../scenarios/scenarios';
-import { prepareWorkbench, type Workbench } from '../setup/workbench';
+import { prepareWorkbench } from '../setup/workbench';
 import { Load } from '../workers/load';
 import { controlApi } from './control-api';
 
@@ -57,25 +66,65 @@ export class ScenarioRun {
     this.history = new HistoryRecorder({
       file: join(this.env.FAULTLINE_REPORTS_DIR, `${this.id}.history.jsonl`),
     });
-    const workbench = await prepareWorkbench(this.env, `run-${this.id.slice(0, 8)}`);
-    await this.load(workbench);
+    const checks = this.scenario.carts
+      ? await this.runCarts(this.scenario.carts)
+      : await this.runCore();
+    this.phase = 'checking';
+    await this.history.close();
+    this.report = this.check(checks);
+    this.phase = 'done';
+  }
+
+  /** The core topology's run: its own accounts and products, the load, convergence, final reads. */
+  private async runCore(): Promise<CheckAllOptions> {
+    const workbench = await prepareWorkbench(this.env, `run-${this.tag}`);
+    const rate = this.env.WORKLOAD_SCENARIO_RATE;
+    await this.underNemesis(new Load(this.env, this.history, workbench, this.seed, rate));
 
     this.phase = 'converging';
     const clients = openClients(this.env, this.history, workbench, FINAL_RETRY);
     await awaitConvergence(clients, workbench.skus);
     await finalReads(this.history, clients, workbench);
     await finalOrderReads(this.history, clients, workbench);
-
-    this.phase = 'checking';
-    await this.history.close();
-    this.report = this.check(workbench);
-    this.phase = 'done';
+    return { total: workbench.bankTotal };
   }
 
-  /** The workers, while the nemesis follows the scenario's schedule; stopped however it ends. */
-  private async load(workbench: Workbench): Promise<void> {
+  /** A quorum-lab run: the carts load, then every replica read until they agree. */
+  private async runCarts(workload: CartsWorkload): Promise<CheckAllOptions> {
+    const clients = cartsClients(this.env, this.history);
+    const carts = runCarts(`run-${this.tag}`, workload);
     const rate = this.env.WORKLOAD_SCENARIO_RATE;
-    const load = new Load(this.env, this.history, workbench, this.seed, rate);
+    const everyCart = [...carts.values()].flat();
+    const loadStopped = new AbortController();
+    // The replicas are read from the heal on, so the report can say how soon they caught up.
+    let finalReads: Promise<void> | undefined;
+    const readFromHeal = () =>
+      (finalReads = finalCartReads(clients['carts-a'], everyCart, loadStopped.signal));
+    try {
+      await this.underNemesis(
+        new CartsLoad(clients, workload, carts, this.seed, rate),
+        readFromHeal,
+      );
+    } finally {
+      loadStopped.abort();
+    }
+    this.phase = 'converging';
+    await (finalReads ?? readFromHeal());
+    return { checkers: workload.checkers };
+  }
+
+  private get tag(): string {
+    return this.id.slice(0, 8);
+  }
+
+  /**
+   * The load, while the nemesis follows the scenario's schedule; stopped however it ends.
+   * `onHealed` runs once the drills are healed.
+   */
+  private async underNemesis(
+    load: { stop(): Promise<unknown> },
+    onHealed?: () => void,
+  ): Promise<void> {
     const nemesis = new Nemesis(
       controlApi(this.env.CONTROL_URL, this.env.FAULTLINE_ADMIN_TOKEN),
       this.history,
@@ -84,6 +133,7 @@ export class ScenarioRun {
     try {
       await nemesis.perform(nemesisSchedule(this.scenario.drills, this.durationSeconds), (step) => {
         this.phase = step.f === OPERATIONS.drill ? 'drills-active' : 'healed';
+        if (step.f === OPERATIONS.heal) onHealed?.();
       });
     } finally {
       await load.stop();
@@ -91,9 +141,9 @@ export class ScenarioRun {
   }
 
   /** The checkers' verdicts on the whole history, written as the run's report. */
-  private check(workbench: Workbench): Report {
+  private check(options: CheckAllOptions): Report {
     const history = this.history.history();
-    const results = checkAll(history, { total: workbench.bankTotal });
+    const results = checkAll(history, options);
     return writeReport(this.env.FAULTLINE_REPORTS_DIR, {
       id: this.id,
       scenario: this.scenario.name,

@@ -1,4 +1,5 @@
 import { SCENARIO_NAMES, type ScenarioDrill, type ScenarioName } from '@faultline/contracts';
+import type { CartsWorkload } from '../carts/carts-workload';
 
 /**
  * A scripted run: its drills, which the nemesis starts a quarter into the run and heals half
@@ -8,7 +9,12 @@ export interface Scenario {
   name: ScenarioName;
   lesson: string;
   drills: ScenarioDrill[];
+  /** A quorum-lab scenario's load; absent for the core topology's (the bank, catalog and orders load). */
+  carts?: CartsWorkload;
 }
+
+/** The ring member the quorum lab's scenarios cut off from the other two (not from the carts). */
+const CUT_MEMBER: ScenarioDrill = { kind: 'partition', target: 'cassandra-2' };
 
 /** Every scenario the contract names: the compiler refuses a name without a script. */
 const SCRIPTS: Record<ScenarioName, Omit<Scenario, 'name'>> = {
@@ -86,6 +92,89 @@ const SCRIPTS: Record<ScenarioName, Omit<Scenario, 'name'>> = {
       'and the sagas stall. After heal the backlog drains: every order ends confirmed or cancelled, no order is lost, ' +
       'no stock or money is taken twice or kept by a cancelled order.',
     drills: [{ kind: 'partition', target: 'kafka-0' }],
+  },
+  quorum: {
+    lesson:
+      'cassandra-2 is cut off from the other two members, not from the carts. QUORUM writes and reads (W + R = 4 > N = 3) ' +
+      'go on through the two members that still form a majority, and every QUORUM read sees every acknowledged QUORUM add: ' +
+      'cart-staleness says valid. The same load at ONE/ONE (W + R = 2 ≤ 3) is served by cassandra-2 too: reads there miss ' +
+      'adds the others took, and adds it took are missing elsewhere. Expect stale ONE reads, reported with their count and ' +
+      'max age: the documented cost. Gossip convicts the cut member about 12 s after the cut (phi_convict_threshold 5); ' +
+      'until then QUORUM requests that need it time out.',
+    drills: [CUT_MEMBER],
+    carts: {
+      groups: { quorum: 4, one: 4 },
+      processes: [
+        {
+          name: 'quorum-writer',
+          instance: 'carts-a',
+          op: 'add',
+          consistency: 'QUORUM',
+          group: 'quorum',
+        },
+        {
+          name: 'quorum-reader',
+          instance: 'carts-b',
+          op: 'read',
+          consistency: 'QUORUM',
+          group: 'quorum',
+        },
+        { name: 'one-writer', instance: 'carts-a', op: 'add', consistency: 'ONE', group: 'one' },
+        { name: 'one-reader', instance: 'carts-b', op: 'read', consistency: 'ONE', group: 'one' },
+      ],
+      checkers: ['cart-staleness', 'cart-convergence'],
+    },
+  },
+  'ring-skew-lww': {
+    lesson:
+      "carts-a's clock runs 30 s ahead, and every write carries its writer's clock (USING TIMESTAMP). Both instances " +
+      "replace the same carts: Cassandra keeps the larger timestamp, so carts-b's replaces made after carts-a's lose for " +
+      "30 s, acknowledged and gone; after heal, carts-a's own replaces lose to its writes from the future too. Expect " +
+      'cart-lww to say INVALID and name them. The add-only carts keep every add from ' +
+      'both instances (each item is a cell of its own): cart-staleness and cart-convergence say valid.',
+    drills: [{ kind: 'clock-skew', target: 'carts-a', params: { offsetMs: 30_000 } }],
+    carts: {
+      groups: { replaced: 2, added: 2 },
+      processes: [
+        {
+          name: 'replace-a',
+          instance: 'carts-a',
+          op: 'replace',
+          consistency: 'QUORUM',
+          group: 'replaced',
+        },
+        {
+          name: 'replace-b',
+          instance: 'carts-b',
+          op: 'replace',
+          consistency: 'QUORUM',
+          group: 'replaced',
+        },
+        { name: 'add-a', instance: 'carts-a', op: 'add', consistency: 'QUORUM', group: 'added' },
+        { name: 'add-b', instance: 'carts-b', op: 'add', consistency: 'QUORUM', group: 'added' },
+        { name: 'reader', instance: 'carts-b', op: 'read', consistency: 'QUORUM', group: 'added' },
+      ],
+      checkers: ['cart-lww', 'cart-staleness', 'cart-convergence'],
+    },
+  },
+  'hinted-handoff': {
+    lesson:
+      'cassandra-2 is cut off from the ring while both carts instances add at ONE: each add needs one member, and its ' +
+      'coordinator keeps a hint for every replica it cannot reach (the cut member keeps hints for the other two). Reads ' +
+      'at ALL fail: they time out while gossip still counts the cut member alive, then are refused (unavailable) once it ' +
+      'is convicted. After heal gossip sees cassandra-2 up within about a second and the hints are replayed ' +
+      '(faultline_cassandra_hints_delivered_total): cart-convergence reports how long after heal every replica held ' +
+      'every acknowledged add.',
+    drills: [CUT_MEMBER],
+    carts: {
+      groups: { hinted: 4 },
+      processes: [
+        { name: 'add-a', instance: 'carts-a', op: 'add', consistency: 'ONE', group: 'hinted' },
+        { name: 'add-b', instance: 'carts-b', op: 'add', consistency: 'ONE', group: 'hinted' },
+        { name: 'reader', instance: 'carts-a', op: 'read', consistency: 'ALL', group: 'hinted' },
+      ],
+      checkers: ['cart-convergence', 'cart-staleness'],
+    },
   },
 };
 
