@@ -54,6 +54,9 @@ describe('scenarios under wall-clock ordering', { timeout: 900_000 }, () => {
     const second = await bench.start('cp-vs-ap', 10);
     assert.equal(second.status, 409, JSON.stringify(second.body));
     assert.match(JSON.stringify(second.body), /still in progress/);
+    const lab = await bench.start('quorum', 10);
+    assert.equal(lab.status, 409, JSON.stringify(lab.body));
+    assert.match(JSON.stringify(lab.body), /needs the quorum lab.*faultline up --lab quorum/);
     for (const [scenario, duration, seed, message] of [
       ['toString', 10, undefined, /scenario must be one of: baseline, cp-vs-ap/],
       ['baseline', 7, undefined, /durationSeconds must be an integer from 8 to 3600/],

@@ -14,19 +14,19 @@ export class RunsService {
 
   /**
    * Starts a run of a scenario the request DTO has validated, with its seed or one picked at
-   * random; 409 while another is running.
+   * random; 409 when it needs a lab the topology does not run, or while another is running.
    */
   start(name: ScenarioName, durationSeconds: number, seed = randomSeed()): ScenarioRun {
-    const running = [...this.runs.values()].find((r) => !['done', 'failed'].includes(r.phase));
-    if (running) {
-      throw new ConflictException(
-        `run ${running.id} (${running.scenario.name}) is still in progress`,
-      );
-    }
     const scenario = scenarioNamed(name);
     if (scenario.carts && !(this.env.CARTS_A_URL && this.env.CARTS_B_URL)) {
       throw new ConflictException(
         `scenario ${name} needs the quorum lab, which this topology does not run: start it with \`faultline up --lab quorum\``,
+      );
+    }
+    const running = [...this.runs.values()].find((r) => !['done', 'failed'].includes(r.phase));
+    if (running) {
+      throw new ConflictException(
+        `run ${running.id} (${running.scenario.name}) is still in progress`,
       );
     }
     const run = new ScenarioRun(scenario, durationSeconds, seed, this.env);
