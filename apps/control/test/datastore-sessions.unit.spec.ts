@@ -22,13 +22,14 @@ class FakeConnection extends EventEmitter {
   }
 }
 
-function connections(opts: { refuse?: boolean } = {}) {
+/** `loading`: the client is created asynchronously, as the CQL driver is loaded at first use. */
+function connections(opts: { refuse?: boolean; loading?: boolean } = {}) {
   const opened: FakeConnection[] = [];
   const kept = new KeptConnections<FakeConnection>(
     () => {
       const c = new FakeConnection(opened.length, opts.refuse ?? false);
       if (!opts.refuse) opened.push(c);
-      return c;
+      return opts.loading ? new Promise((resolve) => setImmediate(() => resolve(c))) : c;
     },
     (c) => {
       c.closed = true;
@@ -50,6 +51,16 @@ describe('KeptConnections: one connection per node, kept until it fails', () => 
     await kept.use(other, ask);
     assert.equal(opened.length, 2);
     assert.equal(opened[0]!.asked, 2);
+  });
+
+  it('asks the questions that came while a client was being created on that one client', async () => {
+    const { kept, opened } = connections({ loading: true });
+    const answers = await Promise.all([kept.use(node, ask), kept.use(node, ask)]);
+    assert.deepEqual(answers.sort(), [1, 2]);
+    assert.equal(opened.length, 1);
+    kept.closeAll();
+    await settle();
+    assert.equal(opened[0]!.closed, true);
   });
 
   it('drops and closes a connection whose question failed; the next question opens another', async () => {

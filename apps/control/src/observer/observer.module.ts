@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TopologyModule } from '../topology/topology.module';
+import { CassandraOwnershipProbe } from './cassandra-ownership.probe';
 import { ClockSkewProbe } from './clock-skew.probe';
 import { DatastoreRoleProbe } from './datastore-role.probe';
 import { LinkStateProbe } from './link-state.probe';
@@ -9,8 +10,9 @@ import { RedisReplicationProbe } from './redis-replication.probe';
 
 /**
  * The observer: polls the topology every second and exports faultline_pg_*, faultline_redis_*,
- * faultline_datastore_role, faultline_clock_skew_seconds and faultline_link_* on the MetricsRegistry. Clock (control's
- * own, the skew reference) and MetricsRegistry come from their global modules.
+ * faultline_datastore_role, faultline_clock_skew_seconds, faultline_link_* and (with the quorum
+ * lab) faultline_cassandra_ownership_ratio on the MetricsRegistry. Clock (control's own, the skew
+ * reference) and MetricsRegistry come from their global modules.
  */
 @Module({
   imports: [TopologyModule],
@@ -20,6 +22,7 @@ import { RedisReplicationProbe } from './redis-replication.probe';
     ClockSkewProbe,
     LinkStateProbe,
     DatastoreRoleProbe,
+    CassandraOwnershipProbe,
     ObserverService,
   ],
   exports: [ObserverService],

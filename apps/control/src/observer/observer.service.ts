@@ -5,6 +5,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { TopologySource } from '../topology/topology-source';
+import { CassandraOwnershipProbe } from './cassandra-ownership.probe';
 import { ClockSkewProbe } from './clock-skew.probe';
 import { DatastoreRoleProbe } from './datastore-role.probe';
 import { LinkStateProbe } from './link-state.probe';
@@ -17,7 +18,7 @@ import { RedisReplicationProbe } from './redis-replication.probe';
 export const OBSERVER_INTERVAL_MS = 1_000;
 
 /**
- * Polls the topology every second and keeps the replication, clock and link gauges current.
+ * Polls the topology every second and keeps the replication, clock, link and ring gauges current.
  * Polls never overlap (a tick that finds the previous poll running is skipped); every probe is
  * bounded (~800 ms) and its failures only remove its series, so the observer never stops.
  */
@@ -39,8 +40,9 @@ export class ObserverService implements OnApplicationBootstrap, OnApplicationShu
     clockSkew: ClockSkewProbe,
     links: LinkStateProbe,
     roles: DatastoreRoleProbe,
+    ringOwnership: CassandraOwnershipProbe,
   ) {
-    this.probes = [postgres, redis, clockSkew, links, roles];
+    this.probes = [postgres, redis, clockSkew, links, roles, ringOwnership];
   }
 
   onApplicationBootstrap(): void {

@@ -8,14 +8,18 @@ import type { Logger } from '@nestjs/common';
 export class ProbeFailures {
   private readonly failing = new Map<string, string>();
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    /** What the probe does while the target does not answer, for the warning. */
+    private readonly meanwhile = 'its series are absent until it does',
+  ) {}
 
   failed(target: string, err: unknown): void {
     const message = err instanceof Error ? err.message : String(err);
     if (this.failing.has(target)) {
       this.logger.debug(`${target} still not answering: ${message}`);
     } else {
-      this.logger.warn(`${target} not answering, its series are absent until it does: ${message}`);
+      this.logger.warn(`${target} not answering, ${this.meanwhile}: ${message}`);
     }
     this.failing.set(target, message);
   }

@@ -1,16 +1,22 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import {
+  cassandraMemberClient,
   type Endpoint,
   type NodeAccess,
   pgAdminClient,
   redisAdminClient,
 } from '@faultline/topology';
+// A type only: the driver itself is loaded by cassandraMemberClient, when the lab runs.
+import type { Client as CqlClient } from 'cassandra-driver';
 import type { Client } from 'pg';
 import type Redis from 'ioredis';
 
 const keyOf = (node: Endpoint): string => `${node.host}:${node.port}`;
 
-/** What a kept connection must do: connect once, and say when it has ended by itself. */
+/**
+ * What a kept connection must do: connect once, and say when it has ended by itself (a CQL
+ * client never does: it reconnects by itself, and is dropped when a question fails instead).
+ */
 interface Connection {
   connect(): Promise<unknown>;
   once(event: 'end', listener: () => void): unknown;
@@ -22,7 +28,7 @@ export class KeptConnections<C extends Connection> {
   private closed = false;
 
   constructor(
-    private readonly create: (node: Endpoint) => C,
+    private readonly create: (node: Endpoint) => C | Promise<C>,
     private readonly close: (connection: C) => void,
   ) {}
 
@@ -49,7 +55,7 @@ export class KeptConnections<C extends Connection> {
   }
 
   private async connect(key: string, node: Endpoint): Promise<C> {
-    const connection = this.create(node);
+    const connection = await this.create(node);
     // Ended by itself (the node died): the next question opens a new one.
     connection.once('end', () => {
       const session = this.open.get(key);
@@ -70,7 +76,7 @@ export class KeptConnections<C extends Connection> {
 }
 
 /**
- * Control's own connections to the PostgreSQL, Redis and Sentinel nodes, kept between
+ * Control's own connections to the PostgreSQL, Redis, Sentinel and Cassandra nodes, kept between
  * questions. The observer and the Redis failover ask some thirty a second; with a connection
  * for each, opening and closing them cost control and the servers more CPU than the questions.
  * A connection that fails, times out (2 s) or ends is dropped, so the next question opens a new
@@ -86,6 +92,11 @@ export class DatastoreSessions implements NodeAccess, OnApplicationShutdown {
     (node) => redisAdminClient(node),
     (redis) => redis.disconnect(),
   );
+  /** Opened only when asked, so only while the quorum lab runs. */
+  private readonly cassandra = new KeptConnections<CqlClient>(
+    (member) => cassandraMemberClient(member),
+    (client) => void client.shutdown().catch(() => undefined),
+  );
 
   pgQuery<T>(node: Endpoint, sql: string): Promise<T[]> {
     return this.postgres.use(node, async (client) => (await client.query(sql)).rows as T[]);
@@ -96,8 +107,14 @@ export class DatastoreSessions implements NodeAccess, OnApplicationShutdown {
     return this.redis.use(node, (redis) => redis.call(command!, ...rest));
   }
 
+  /** A CQL query on this member alone (its own coordinator): system tables answer for it. */
+  cqlQuery<T>(member: Endpoint, cql: string): Promise<T[]> {
+    return this.cassandra.use(member, async (client) => (await client.execute(cql)).rows as T[]);
+  }
+
   onApplicationShutdown(): void {
     this.postgres.closeAll();
     this.redis.closeAll();
+    this.cassandra.closeAll();
   }
 }
