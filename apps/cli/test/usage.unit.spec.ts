@@ -20,7 +20,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Each command's options: what scripts and the docs rely on, `--json` wherever a table is. */
 const COMMAND_OPTIONS: Record<string, string[]> = {
-  up: ['--detach', '--keep', '--json'],
+  up: ['--detach', '--keep', '--lab', '--json'],
   status: ['--json'],
   down: [],
   drill: ['--for', '--latency', '--jitter', '--offset', '--delay', '--mode', '--json'],
@@ -145,6 +145,14 @@ describe('faultline usage errors', () => {
       await faultline(env, 'up', '--json'),
       2,
       'faultline: up --json needs --detach: in the foreground, up prints as it goes',
+    );
+  });
+
+  it('refuses a lab that does not exist before starting anything', async () => {
+    assertOneLineError(
+      await faultline(env, 'up', '--lab', 'consensus'),
+      2,
+      'faultline: --lab must be one of quorum, not "consensus"',
     );
   });
 

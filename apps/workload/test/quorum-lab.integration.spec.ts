@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ReportView } from '@faultline/contracts';
+import { loadDashboards, queries } from '@faultline/dashboards';
 import { eventually, httpJson, ScenarioBench } from '@faultline/testing';
+import { repoRoot } from '@faultline/topology';
 
 const result = (report: ReportView, checker: string) => {
   const found = report.results.find((r) => r.checker === checker);
@@ -107,5 +110,31 @@ describe('the quorum lab: a Cassandra ring of three and the carts', { timeout: 9
     assert.equal(typeof convergence.stats.convergedSecondsAfterHeal, 'number', shown(report));
     assert.ok(report.services.carts!.fail > 0, 'ALL reads failed while a member was cut off');
     assert.equal(report.verdict, 'valid', shown(report));
+  });
+
+  it('the Quorum dashboard: every panel query answers with a number once hints were replayed', async () => {
+    const [quorum] = loadDashboards(join(repoRoot(), 'grafana', 'dashboards')).filter(
+      (d) => d.uid === 'faultline-quorum',
+    );
+    assert.ok(quorum, 'grafana/dashboards has the Quorum dashboard');
+    const prometheus = bench.running.url('prometheus');
+    for (const { where, expr } of queries(quorum).filter((q) => !q.where.endsWith('annotation'))) {
+      await eventually(async () => {
+        const answer = await httpJson<{ data: { result: { value: [number, string] }[] } }>(
+          `${prometheus}/api/v1/query?query=${encodeURIComponent(expr)}`,
+        );
+        assert.ok(
+          answer.body.data.result.some((s) => Number.isFinite(Number(s.value[1]))),
+          `${where}: no number for ${expr}`,
+        );
+      }, 20_000);
+    }
+    const delivered = await httpJson<{ data: { result: { value: [number, string] }[] } }>(
+      `${prometheus}/api/v1/query?query=${encodeURIComponent('sum(faultline_cassandra_hints_dispatched_total{outcome="delivered"})')}`,
+    );
+    assert.ok(
+      Number(delivered.body.data.result[0]?.value[1]) > 0,
+      'the hinted-handoff run replayed hints',
+    );
   });
 });

@@ -12,6 +12,7 @@ import {
   metricNames,
   queries,
 } from '@faultline/dashboards';
+import { fieldConfig, seriesName } from '@faultline/dashboards/panels';
 import { repoRoot, rulesDir } from '@faultline/topology';
 
 const root = repoRoot();
@@ -28,11 +29,12 @@ const provisionedUids = [
 ].map((m) => m[1]);
 
 describe('Grafana dashboards', () => {
-  it('are the six the product promises, each with a unique uid', () => {
+  it('are the seven the product promises, each with a unique uid', () => {
     assert.deepEqual(dashboards.map((d) => d.uid).sort(), [
       'faultline-cap-overview',
       'faultline-clocks-ordering',
       'faultline-drills-network',
+      'faultline-quorum',
       'faultline-replication',
       'faultline-saga-kafka',
       'faultline-services',
@@ -83,6 +85,75 @@ describe('Grafana dashboards', () => {
       });
     });
   }
+});
+
+describe('the Quorum dashboard', () => {
+  const quorum = dashboards.find((d) => d.uid === 'faultline-quorum')!;
+  const targets = allPanels(quorum).flatMap((panel) =>
+    (panel.targets ?? []).map((target) => ({ panel, target, expr: target.expr ?? '' })),
+  );
+
+  it('shows every metric of the ring the catalogue lists', () => {
+    const ring = [...catalogue(readme)].filter((n) => n.startsWith('faultline_cassandra_'));
+    assert.ok(ring.length > 0, 'the catalogue lists no faultline_cassandra_ metric');
+    const used = new Set(targets.flatMap(({ expr }) => metricNames(expr)));
+    for (const name of ring) assert.ok(used.has(name), `${name} is not on the dashboard`);
+  });
+
+  it('splits each metric by what it is about, and names every such label in the legend', () => {
+    const splits: Record<string, string[]> = {
+      faultline_cassandra_phi: ['node', 'peer'],
+      faultline_cassandra_members: ['node', 'state'],
+      faultline_cassandra_hints_written_total: ['node'],
+      faultline_cassandra_hints_dispatched_total: ['node'],
+      faultline_cassandra_hints_in_progress: ['node'],
+      faultline_cassandra_read_repairs_total: ['kind'],
+      faultline_cassandra_client_request_failures_total: ['request', 'reason'],
+      faultline_cassandra_ownership_ratio: ['node'],
+      faultline_http_server_duration_seconds_count: ['node'],
+    };
+    for (const [name, labels] of Object.entries(splits)) {
+      // A fallback (`or 0 * …`) may borrow another metric; the series are the first term's.
+      const uses = targets.filter(({ expr }) => metricNames(expr.split(' or ')[0]!).includes(name));
+      assert.ok(uses.length > 0, `no query of ${name}`);
+      for (const { panel, target, expr } of uses) {
+        assert.match(expr, new RegExp(`by \\(${labels.join(', ')}\\)`), `${panel.title}: ${expr}`);
+        for (const label of labels)
+          assert.ok(
+            target.legendFormat?.includes(`{{${label}}}`),
+            `${panel.title}: no {{${label}}}`,
+          );
+      }
+    }
+  });
+
+  it('draws the convict threshold as a line of its own over the peers’ phi', () => {
+    const phi = targets.filter(({ expr }) => metricNames(expr).includes('faultline_cassandra_phi'));
+    assert.equal(phi.length, 1);
+    const { panel } = phi[0]!;
+    const threshold = panel.targets?.find((t) =>
+      metricNames(t.expr ?? '').includes('faultline_cassandra_phi_convict_threshold'),
+    );
+    assert.ok(threshold, 'the phi panel has no convict threshold');
+    const field = fieldConfig(panel, seriesName({}, threshold.legendFormat, threshold.expr!));
+    assert.equal(field.color?.mode, 'fixed');
+    assert.equal(field.custom?.fillOpacity, 0);
+    assert.notEqual(fieldConfig(panel, 'cassandra-0 sees cassandra-1').color?.mode, 'fixed');
+  });
+
+  it('shows only the carts’ requests, and a 5xx rate of 0 rather than nothing while there are none', () => {
+    const carts = targets.filter(({ expr }) =>
+      metricNames(expr).includes('faultline_http_server_duration_seconds_count'),
+    );
+    assert.equal(carts.length, 2);
+    // Every selector of the series, braces or none, picks the carts.
+    for (const { expr } of carts)
+      for (const [, labels] of expr.matchAll(
+        /faultline_http_server_duration_seconds_count(\{[^}]*\})?/g,
+      ))
+        assert.match(labels ?? '', /service="carts"/, expr);
+    assert.ok(carts.some(({ expr }) => /status=~"5\.\."[^]* or \(0 \* /.test(expr)));
+  });
 });
 
 describe('Prometheus alerting rules', () => {

@@ -1,10 +1,12 @@
 /**
  * A quiet playground as Prometheus holds it, for `promtool test rules`: ten minutes of the
- * background workload and nothing else. Every service answers 2xx, every series a service
- * registers at start (zero-initialised counters, probes) is there, and nothing has happened:
- * no drill since control started (so faultline_drill_active and faultline_drills_total have no
- * series at all), no 5xx, no stale read, no failover, no compensation.
+ * background workload, with the quorum lab up (`faultline up --lab quorum`) and no scenario run,
+ * and nothing else. Every service answers 2xx, every series a service or a ring member registers
+ * at start (zero-initialised counters, probes) is there, and nothing has happened: no drill
+ * since control started (so faultline_drill_active and faultline_drills_total have no series at
+ * all), no 5xx, no stale read, no failover, no compensation, no hint, no read repair.
  */
+import { CARTS_NODES, RING_MEMBERS } from '@faultline/topology';
 
 /** One series of a promtool test: its selector and its values in promtool's notation. */
 export interface InputSeries {
@@ -112,4 +114,35 @@ export const QUIET_PLAYGROUND: InputSeries[] = [
     counter('faultline_failover_unavailable_seconds_sum', { store }, 0),
     counter('faultline_failover_unavailable_seconds_count', { store }, 0),
   ]),
+
+  // The quorum lab's ring: each member sees the other two up, has hinted, repaired and refused
+  // nothing, and has no hint dispatch series at all (a member exports them once it replays one).
+  ...each(RING_MEMBERS, (node) => [
+    ...each(
+      RING_MEMBERS.filter((peer) => peer !== node),
+      (peer) => gauge('faultline_cassandra_phi', { node, peer }, 0.4),
+    ),
+    gauge('faultline_cassandra_phi_convict_threshold', { node }, 5),
+    gauge('faultline_cassandra_members', { node, state: 'up' }, RING_MEMBERS.length),
+    gauge('faultline_cassandra_members', { node, state: 'down' }, 0),
+    counter('faultline_cassandra_hints_written_total', { node }, 0),
+    gauge('faultline_cassandra_hints_in_progress', { node }, 0),
+    ...each(['attempted', 'blocking', 'background'], (kind) =>
+      counter('faultline_cassandra_read_repairs_total', { node, kind }, 0),
+    ),
+    ...each(['read', 'write'], (request) =>
+      each(['unavailable', 'timeout'], (reason) =>
+        counter('faultline_cassandra_client_request_failures_total', { node, request, reason }, 0),
+      ),
+    ),
+    gauge('faultline_cassandra_ownership_ratio', { node }, 0.3333),
+  ]),
+  // The carts instances, which no scenario drives yet, answer Prometheus's scrapes.
+  ...each(CARTS_NODES, (node) =>
+    histogram(
+      'faultline_http_server_duration_seconds',
+      { service: 'carts', node, method: 'GET', route: '/metrics', status: '200' },
+      15,
+    ),
+  ),
 ];

@@ -31,7 +31,7 @@ interface Shown {
 }
 
 /**
- * Dashboards: the six Grafana dashboards drawn from their own JSON against the playground's
+ * Dashboards: the Grafana dashboards drawn from their own JSON against the playground's
  * Prometheus, refreshed as often as each says while shown. `#dashboards/<uid>` opens one; the
  * first opens by default.
  */

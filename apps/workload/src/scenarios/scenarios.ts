@@ -163,7 +163,7 @@ const SCRIPTS: Record<ScenarioName, Omit<Scenario, 'name'>> = {
       'coordinator keeps a hint for every replica it cannot reach (the cut member keeps hints for the other two). Reads ' +
       'at ALL fail: they time out while gossip still counts the cut member alive, then are refused (unavailable) once it ' +
       'is convicted. After heal gossip sees cassandra-2 up within about a second and the hints are replayed ' +
-      '(faultline_cassandra_hints_delivered_total): cart-convergence reports how long after heal every replica held ' +
+      '(faultline_cassandra_hints_dispatched_total, outcome delivered): cart-convergence reports how long after heal every replica held ' +
       'every acknowledged add.',
     drills: [CUT_MEMBER],
     carts: {
