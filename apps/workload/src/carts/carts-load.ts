@@ -2,7 +2,7 @@ import type { HistoryRecorder } from '@faultline/history';
 import { CartsClient, type CartsInstance } from '../clients/carts-client';
 import type { WorkloadEnvironment } from '../config/workload-environment';
 import { Random } from '../generator/random';
-import { runWorker } from '../workers/worker';
+import { PacedWorkers } from '../workers/worker';
 import { cartsOf, type CartsProcess, type CartsWorkload } from './carts-workload';
 
 /** A client per carts instance, all recording into one history. */
@@ -47,31 +47,13 @@ function stepOf(
 }
 
 /** A carts scenario's load: a worker per process at `opsPerSecond`, until stopped. */
-export class CartsLoad {
-  private readonly stopping = new AbortController();
-  private readonly finished: Promise<unknown>;
-
-  constructor(
-    clients: Record<CartsInstance, CartsClient>,
-    workload: CartsWorkload,
-    carts: ReadonlyMap<string, string[]>,
-    seed: number,
-    opsPerSecond: number,
-  ) {
-    const intervalMs = Math.round(1000 / opsPerSecond);
-    this.finished = Promise.all(
-      workload.processes.map((p) =>
-        runWorker(
-          stepOf(p, clients[p.instance], carts.get(p.group)!, seed),
-          intervalMs,
-          this.stopping.signal,
-        ),
-      ),
-    );
-  }
-
-  stop(): Promise<unknown> {
-    this.stopping.abort();
-    return this.finished;
-  }
-}
+export const cartsLoad = (
+  clients: Record<CartsInstance, CartsClient>,
+  workload: CartsWorkload,
+  carts: ReadonlyMap<string, string[]>,
+  seed: number,
+  opsPerSecond: number,
+): PacedWorkers =>
+  new PacedWorkers(opsPerSecond).run(
+    workload.processes.map((p) => stepOf(p, clients[p.instance], carts.get(p.group)!, seed)),
+  );

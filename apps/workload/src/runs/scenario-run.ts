@@ -11,7 +11,7 @@ import type { Report, RunPhase } from '@faultline/contracts';
 import { openClients } from '../clients/clients';
 import type { RetryPolicy } from '../clients/retry';
 import type { WorkloadEnvironment } from '../config/workload-environment';
-import { cartsClients, CartsLoad, runCarts } from '../carts/carts-load';
+import { cartsClients, cartsLoad, runCarts } from '../carts/carts-load';
 import type { CartsWorkload } from '../carts/carts-workload';
 import { finalCartReads } from '../carts/final-cart-reads';
 import { awaitConvergence } from '../final/convergence';
@@ -101,10 +101,7 @@ export class ScenarioRun {
     const readFromHeal = () =>
       (finalReads = finalCartReads(clients['carts-a'], everyCart, loadStopped.signal));
     try {
-      await this.underNemesis(
-        new CartsLoad(clients, workload, carts, this.seed, rate),
-        readFromHeal,
-      );
+      await this.underNemesis(cartsLoad(clients, workload, carts, this.seed, rate), readFromHeal);
     } finally {
       loadStopped.abort();
     }

@@ -3,7 +3,7 @@ import { type Clients, openClients } from '../clients/clients';
 import type { ServiceUrls } from '../clients/service-urls';
 import { WORKBENCH_SHAPE, type Workbench } from '../setup/workbench';
 import { generatorOf, PROCESSES, type ProcessSpec } from './processes';
-import { runWorker } from './worker';
+import { PacedWorkers } from './worker';
 
 /** How many times a client attempts an indeterminate payment or order during the load. */
 const ATTEMPTS = 3;
@@ -32,9 +32,7 @@ function stepOf(process: ProcessSpec, clients: Clients, seed: number): () => Pro
  * and handing them to its service's client, until stopped.
  */
 export class Load {
-  /** Resolves once every worker has stopped. */
-  readonly finished: Promise<unknown>;
-  private readonly stopping = new AbortController();
+  private readonly workers: PacedWorkers;
 
   constructor(
     urls: ServiceUrls,
@@ -43,18 +41,20 @@ export class Load {
     seed: number,
     opsPerSecond: number,
   ) {
-    const intervalMs = Math.round(1000 / opsPerSecond);
-    const signal = this.stopping.signal;
+    this.workers = new PacedWorkers(opsPerSecond);
+    const { intervalMs, signal } = this.workers;
     const retry = { attempts: ATTEMPTS, delayMs: intervalMs, signal };
     const clients = openClients(urls, history, workbench, retry);
-    this.finished = Promise.all(
-      PROCESSES.map((p) => runWorker(stepOf(p, clients, seed), intervalMs, signal)),
-    );
+    this.workers.run(PROCESSES.map((p) => stepOf(p, clients, seed)));
+  }
+
+  /** Resolves once every worker has stopped. */
+  get finished(): Promise<unknown> {
+    return this.workers.finished;
   }
 
   /** No new operation starts; resolves once the ones under way have completed. */
   stop(): Promise<unknown> {
-    this.stopping.abort();
-    return this.finished;
+    return this.workers.stop();
   }
 }

@@ -15,3 +15,30 @@ export async function runWorker(
     await sleep(Math.max(0, intervalMs - (Date.now() - started)));
   }
 }
+
+/**
+ * A load's workers: one per step, each paced at `opsPerSecond`, until stopped. Its signal and
+ * interval are there before the steps, for clients that retry at the same pace.
+ */
+export class PacedWorkers {
+  readonly intervalMs: number;
+  private readonly stopping = new AbortController();
+  readonly signal = this.stopping.signal;
+  /** Resolves once every worker has stopped. */
+  finished: Promise<unknown> = Promise.resolve();
+
+  constructor(opsPerSecond: number) {
+    this.intervalMs = Math.round(1000 / opsPerSecond);
+  }
+
+  run(steps: readonly (() => Promise<unknown>)[]): this {
+    this.finished = Promise.all(steps.map((step) => runWorker(step, this.intervalMs, this.signal)));
+    return this;
+  }
+
+  /** No new operation starts; resolves once the ones under way have completed. */
+  stop(): Promise<unknown> {
+    this.stopping.abort();
+    return this.finished;
+  }
+}
