@@ -20,7 +20,7 @@ import {
   topologyNodes,
   type TopologyState,
 } from './model';
-import { launchCassandra } from './nodes/cassandra';
+import { launchCassandra, MEMBER_PORTS, memberPort } from './nodes/cassandra';
 import { launchApp } from './nodes/app';
 import { launchKafka } from './nodes/kafka';
 import type { LaunchContext } from './nodes/launch';
@@ -28,7 +28,7 @@ import { launchPostgres } from './nodes/postgres';
 import { launchPrometheus } from './nodes/prometheus';
 import { launchZipkin } from './nodes/zipkin';
 import { launchRedis, launchSentinel } from './nodes/redis';
-import { createLinks, launchToxiproxy, storagePortName } from './nodes/toxiproxy';
+import { createLinks, launchToxiproxy } from './nodes/toxiproxy';
 import { allocatePorts } from './ports';
 import { isAlive, type RunAs, terminate } from './processes';
 import {
@@ -160,7 +160,7 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
     'kafka-0:controller',
     ...nodes
       .filter((n) => n.kind === 'cassandra')
-      .flatMap((n) => [storagePortName(n.name), `${n.name}:jmx`, `${n.name}:metrics`]),
+      .flatMap((n) => MEMBER_PORTS.map((port) => memberPort(n.name, port))),
   ];
   const ports = new Map<string, number>();
   (await allocatePorts(names.length)).forEach((port, i) => ports.set(names[i]!, port));
@@ -223,14 +223,14 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
       for (const name of RING_MEMBERS) {
         await start(name, (s) =>
           launchCassandra(ctx, s, {
-            storagePort: portOf(storagePortName(name)),
+            storagePort: portOf(memberPort(name, 'storage')),
             nativePort: portOf(name),
-            jmxPort: portOf(`${name}:jmx`),
-            metricsPort: portOf(`${name}:metrics`),
+            jmxPort: portOf(memberPort(name, 'jmx')),
+            metricsPort: portOf(memberPort(name, 'metrics')),
             address: memberAddress(name),
             peers: RING_MEMBERS.map((m) => ({ name: m, address: memberAddress(m) })),
             seeds: [
-              `${memberAddress(RING_MEMBERS[0])}:${portOf(storagePortName(RING_MEMBERS[0]))}`,
+              `${memberAddress(RING_MEMBERS[0])}:${portOf(memberPort(RING_MEMBERS[0], 'storage'))}`,
             ],
           }),
         );
@@ -269,7 +269,10 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
     // A ring member's JMX exporter.
     const members = nodes.filter((n) => n.kind === 'cassandra');
     scraped.push(
-      ...members.map((n) => ({ node: n.name, address: `${HOST}:${portOf(`${n.name}:metrics`)}` })),
+      ...members.map((n) => ({
+        node: n.name,
+        address: `${HOST}:${portOf(memberPort(n.name, 'metrics'))}`,
+      })),
     );
     await start('prometheus', (s) =>
       launchPrometheus(

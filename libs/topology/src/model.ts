@@ -99,7 +99,6 @@ export const memberAddress = (member: string): string =>
 export const CARTS_NODES = ['carts-a', 'carts-b'] as const;
 
 export interface LabSpec {
-  name: LabName;
   /** In start order, after the core topology's datastores and before control. */
   nodes: readonly NodeSpec[];
   links: readonly LinkSpec[];
@@ -111,7 +110,6 @@ export interface LabSpec {
  */
 export const LABS: Readonly<Record<LabName, LabSpec>> = {
   quorum: {
-    name: 'quorum',
     nodes: [
       ...RING_MEMBERS.map((name): NodeSpec => ({ name, kind: 'cassandra', role: 'member' })),
       ...CARTS_NODES.map((name): NodeSpec => ({ name, kind: 'app', role: 'service' })),

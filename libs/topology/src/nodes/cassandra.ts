@@ -5,6 +5,13 @@ import { HOST, type NodeSpec, type RunningNode } from '../model';
 import { provisionedClasspath } from '../toolchain';
 import { launch, type LaunchContext, nodeDir } from './launch';
 
+/** The ports a ring member has besides its native (CQL) port, which is the node's own. */
+export const MEMBER_PORTS = ['storage', 'jmx', 'metrics'] as const;
+
+/** The name of one of a member's ports among a topology's ports: `cassandra-0:storage`. */
+export const memberPort = (member: string, port: (typeof MEMBER_PORTS)[number]): string =>
+  `${member}:${port}`;
+
 export interface RingMember {
   /** Where the member listens for its peers (127.0.0.1), reached through the ring's proxy. */
   storagePort: number;

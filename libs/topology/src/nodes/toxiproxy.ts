@@ -10,6 +10,7 @@ import {
   type RunningNode,
 } from '../model';
 import { ToxiproxyClient } from '../toxiproxy-client';
+import { memberPort } from './cassandra';
 import { launch, type LaunchContext } from './launch';
 
 export async function launchToxiproxy(ctx: LaunchContext, spec: NodeSpec): Promise<RunningNode> {
@@ -25,13 +26,10 @@ export async function launchToxiproxy(ctx: LaunchContext, spec: NodeSpec): Promi
   });
 }
 
-/** The name of a Cassandra member's storage (peer) port among a topology's ports. */
-export const storagePortName = (member: string): string => `${member}:storage`;
-
 /** Where a link listens and where it forwards (the server may start later). */
 function linkAddresses(ctx: LaunchContext, link: LinkSpec): { listen: string; upstream: string } {
   if (link.peerAddress) {
-    const port = ctx.portOf(storagePortName(link.server));
+    const port = ctx.portOf(memberPort(link.server, 'storage'));
     return { listen: `${memberAddress(link.server)}:${port}`, upstream: `${HOST}:${port}` };
   }
   const upstream = link.dedicatedListener ? dedicatedListenerPort(link) : link.server;
