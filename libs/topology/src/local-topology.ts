@@ -20,7 +20,7 @@ import {
   topologyNodes,
   type TopologyState,
 } from './model';
-import { launchCassandra, MEMBER_PORTS, memberPort } from './nodes/cassandra';
+import { launchCassandra, MEMBER_PORTS, memberPort, seesWholeRing } from './nodes/cassandra';
 import { launchApp } from './nodes/app';
 import { launchKafka } from './nodes/kafka';
 import type { LaunchContext } from './nodes/launch';
@@ -42,6 +42,7 @@ import {
 } from './services';
 import { removeState, writeState } from './state-file';
 import { resolveToolchain } from './toolchain';
+import { waitUntil } from './wait';
 
 export type ProgressEvent =
   | { node: string; phase: 'starting' }
@@ -235,6 +236,20 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
           }),
         );
       }
+      const metricsUrl = (member: string) =>
+        `http://${HOST}:${portOf(memberPort(member, 'metrics'))}/metrics`;
+      await waitUntil(
+        'the ring: every member sees every member up',
+        async () =>
+          (
+            await Promise.all(
+              RING_MEMBERS.map((m) => seesWholeRing(metricsUrl(m), RING_MEMBERS.length)),
+            )
+          ).every(Boolean),
+        60_000,
+        undefined,
+        500,
+      );
       for (const service of LAB_SERVICES.quorum) await startService(service);
     };
     // Independent chains start together; within a chain, the primary comes first.

@@ -190,6 +190,21 @@ function jmxExporterAgent(classpath: string): string {
   return jar;
 }
 
+/**
+ * Whether a member's gossip counts every member of a ring of `size` up and none down, as its
+ * exporter (`faultline_cassandra_members`) says. A member answers CQL before its gossip has
+ * seen the members started after it, and a coordinator refuses ALL until it has.
+ */
+export async function seesWholeRing(metricsUrl: string, size: number): Promise<boolean> {
+  const response = await fetch(metricsUrl, { signal: AbortSignal.timeout(2_000) });
+  const text = await response.text();
+  const count = (state: string) =>
+    Number(
+      new RegExp(`^faultline_cassandra_members\\{state="${state}"\\} (\\S+)$`, 'm').exec(text)?.[1],
+    );
+  return count('up') === size && count('down') === 0;
+}
+
 /** Logs to a file at INFO: without a configuration, Cassandra logs DEBUG to the console. */
 const logbackXml = (logFile: string): string => `<configuration>
   <appender name="FILE" class="ch.qos.logback.core.FileAppender">
