@@ -6,6 +6,12 @@ export const KEYSPACE = 'carts';
 export const CARTS_TABLE = `${KEYSPACE}.carts`;
 /** Every member holds every cart: ONE, QUORUM and ALL mean 1, 2 and 3 replicas. */
 export const REPLICATION_FACTOR = 3;
+/**
+ * The table's id, fixed: two instances that create it at once (as their pods start together in
+ * Kubernetes) then create the same table, where random ids would leave the members disagreeing
+ * on which one holds the data.
+ */
+const TABLE_ID = '6661756c-746c-696e-6500-636172747321';
 
 /**
  * The keyspace and table, created at start when missing (the driver waits until every member
@@ -18,6 +24,7 @@ export class CartsSchema implements OnModuleInit {
   constructor(private readonly ring: RingSession) {}
 
   async onModuleInit(): Promise<void> {
+    await this.ring.connect();
     const ddl = { consistency: types.consistencies.all, prepare: false };
     await this.ring.execute(
       `CREATE KEYSPACE IF NOT EXISTS ${KEYSPACE} WITH replication = ` +
@@ -27,7 +34,7 @@ export class CartsSchema implements OnModuleInit {
     );
     await this.ring.execute(
       `CREATE TABLE IF NOT EXISTS ${CARTS_TABLE} (cart text PRIMARY KEY, items set<text>) ` +
-        "WITH speculative_retry = 'NONE'",
+        `WITH speculative_retry = 'NONE' AND ID = '${TABLE_ID}'`,
       [],
       ddl,
     );

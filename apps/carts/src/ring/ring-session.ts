@@ -1,7 +1,15 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Client, policies, type QueryOptions, type types } from 'cassandra-driver';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Client,
+  type ClientOptions,
+  errors,
+  policies,
+  type QueryOptions,
+  type types,
+} from 'cassandra-driver';
 import { CASSANDRA_DATACENTER } from '@faultline/topology';
-import { CartsEnvironment, memberAddresses } from '../config/carts-environment';
+import { RingAddresses } from './ring-addresses';
 
 /**
  * The driver's AddressTranslator: an interface in its types, a class its options check
@@ -28,6 +36,9 @@ class LinkAddresses extends AddressTranslator {
   }
 }
 
+/** How long a starting instance waits for the whole ring (members start one after another). */
+const RING_WAIT_MS = 150_000;
+
 /**
  * The CQL session of this instance: one driver client over the whole ring, balancing each
  * request to a replica of its partition (token-aware), retrying Unavailable once on another
@@ -36,22 +47,24 @@ class LinkAddresses extends AddressTranslator {
  */
 @Injectable()
 export class RingSession implements OnApplicationShutdown {
-  readonly client: Client;
+  private readonly logger = new Logger(RingSession.name);
+  private connected?: Client;
+  private connecting?: Promise<void>;
   /** Member name by the address the driver knows it at (its link). */
   private readonly memberAt = new Map<string, string>();
   private readonly addressOf: Map<string, string>;
+  private readonly options: ClientOptions;
 
-  constructor(env: CartsEnvironment) {
-    this.addressOf = memberAddresses(env.CASSANDRA_MEMBERS);
+  constructor(ring: RingAddresses) {
+    this.addressOf = new Map(ring.links);
     for (const [member, address] of this.addressOf) this.memberAt.set(address, member);
-    const announced = memberAddresses(env.CASSANDRA_ANNOUNCED_ADDRESSES);
     const links = new Map(
-      [...announced].flatMap(([member, address]) => {
+      [...ring.announced].flatMap(([member, address]) => {
         const link = this.addressOf.get(member);
         return link ? [[address, link] as const] : [];
       }),
     );
-    this.client = new Client({
+    this.options = {
       contactPoints: [...this.addressOf.values()],
       localDataCenter: CASSANDRA_DATACENTER,
       policies: {
@@ -61,7 +74,46 @@ export class RingSession implements OnApplicationShutdown {
       queryOptions: { prepare: true, isIdempotent: true },
       // Above Cassandra's own read timeout (5 s), so its answer (a read timeout) comes first.
       socketOptions: { connectTimeout: 2_000, readTimeout: 6_000 },
-    });
+    };
+  }
+
+  get client(): Client {
+    if (!this.connected) throw new Error('the ring session is not connected yet');
+    return this.connected;
+  }
+
+  /**
+   * Connects once the ring has every member (a down one counts: the ring knows it). A client
+   * that connected to a partial ring keeps routing every request to the members it first saw,
+   * as the driver's token map keeps them as every partition's replicas: in Kubernetes the
+   * carts start beside the ring, so until it is whole each attempt is closed and retried.
+   */
+  connect(): Promise<void> {
+    this.connecting ??= this.connectWhole();
+    return this.connecting;
+  }
+
+  private async connectWhole(): Promise<void> {
+    const deadline = Date.now() + RING_WAIT_MS;
+    for (;;) {
+      const client = new Client(this.options);
+      let waitingFor: string;
+      try {
+        await client.connect();
+        if (client.hosts.length >= this.addressOf.size) {
+          this.connected = client;
+          return;
+        }
+        waitingFor = `${client.hosts.length} of ${this.addressOf.size} members in the ring`;
+      } catch (error) {
+        if (!(error instanceof errors.NoHostAvailableError)) throw error;
+        waitingFor = 'no member answers';
+      }
+      await client.shutdown();
+      if (Date.now() > deadline) throw new Error(`the ring is not whole: ${waitingFor}`);
+      this.logger.log(`waiting for the ring: ${waitingFor}`);
+      await sleep(2_000);
+    }
   }
 
   /** The ring's members by name. */
@@ -87,6 +139,6 @@ export class RingSession implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.client.shutdown();
+    await this.connected?.shutdown();
   }
 }
