@@ -12,3 +12,4 @@ export * from './supervisor';
 export * from './repository';
 export * from './ports';
 export * from './wait';
+export { cassandraYaml, jmxExporterYaml, rackdcProperties } from './nodes/cassandra';

@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CASSANDRA_DATACENTER, cassandraHealthy } from '../health';
 import { HOST, type NodeSpec, type RunningNode } from '../model';
+import { repoRoot } from '../repository';
 import { provisionedClasspath } from '../toolchain';
 import { launch, type LaunchContext, nodeDir } from './launch';
 
@@ -30,12 +31,29 @@ export interface RingMember {
 }
 
 /**
+ * Where one member runs: locally every member listens on HOST with ports of its own; in
+ * Kubernetes on its pod's address, with placeholders its start script fills in (the chart's
+ * copy, `npm run chart:sync`).
+ */
+export interface MemberPlacement {
+  dataDir: string;
+  listenAddress: string;
+  rpcAddress: string;
+  /** The address the member is known by to its peers and clients (see memberAddress). */
+  broadcastAddress: string;
+  storagePort: number | string;
+  nativePort: number | string;
+  /** The seeds' `address:storage port` (the first member seeds the ring). */
+  seeds: string[];
+}
+
+/**
  * cassandra.yaml for one member: 5.0-style units, an explicit partitioner, 16 vnodes with
  * token allocation for replication factor 3, and no bootstrap streaming (the ring starts
  * empty). Hinted handoff keeps Cassandra's defaults (on, 3 h window).
  */
-export function cassandraYaml(dir: string, member: RingMember): string {
-  const seeds = member.seeds.join(',');
+export function cassandraYaml(member: MemberPlacement): string {
+  const dir = member.dataDir;
   return [
     'cluster_name: faultline',
     'num_tokens: 16',
@@ -51,12 +69,12 @@ export function cassandraYaml(dir: string, member: RingMember): string {
     'seed_provider:',
     '  - class_name: org.apache.cassandra.locator.SimpleSeedProvider',
     '    parameters:',
-    `      - seeds: "${seeds}"`,
-    `listen_address: ${HOST}`,
-    `broadcast_address: ${member.address}`,
+    `      - seeds: "${member.seeds.join(',')}"`,
+    `listen_address: ${member.listenAddress}`,
+    `broadcast_address: ${member.broadcastAddress}`,
     `storage_port: ${member.storagePort}`,
-    `rpc_address: ${HOST}`,
-    `broadcast_rpc_address: ${member.address}`,
+    `rpc_address: ${member.rpcAddress}`,
+    `broadcast_rpc_address: ${member.broadcastAddress}`,
     `native_transport_port: ${member.nativePort}`,
     'start_native_transport: true',
     // A ONE read that a member coordinates is served by that member when it holds the data (a
@@ -72,6 +90,9 @@ export function cassandraYaml(dir: string, member: RingMember): string {
     '',
   ].join('\n');
 }
+
+/** The snitch's placement of every member: one datacenter, one rack. */
+export const rackdcProperties = (): string => `dc=${CASSANDRA_DATACENTER}\nrack=rack1\n`;
 
 /** A JMX exporter rule: the MBean attribute `pattern` matches, exported as `name`. */
 const rule = (pattern: string, name: string, type: 'GAUGE' | 'COUNTER', labels = {}) =>
@@ -215,35 +236,15 @@ const logbackXml = (logFile: string): string => `<configuration>
 </configuration>
 `;
 
-/** The module flags of Cassandra's conf/jvm17-server.options: it reaches into the JDK's internals. */
-const JPMS_FLAGS = [
-  ...[
-    'java.base/jdk.internal.misc',
-    'java.management.rmi/com.sun.jmx.remote.internal.rmi',
-    'java.rmi/sun.rmi.registry',
-    'java.rmi/sun.rmi.server',
-    'java.sql/java.sql',
-    'java.base/java.lang.ref',
-    'jdk.unsupported/sun.misc',
-    'jdk.compiler/com.sun.tools.javac.file',
-    'jdk.attach/sun.tools.attach',
-  ].map((p) => `--add-exports=${p}=ALL-UNNAMED`),
-  ...[
-    'java.base/java.lang.module',
-    'java.base/jdk.internal.loader',
-    'java.base/jdk.internal.ref',
-    'java.base/jdk.internal.reflect',
-    'java.base/jdk.internal.math',
-    'java.base/jdk.internal.module',
-    'java.base/jdk.internal.util.jar',
-    'jdk.management/com.sun.management.internal',
-    'java.base/sun.nio.ch',
-    'java.base/java.io',
-    'java.base/java.lang.reflect',
-    'java.base/java.lang',
-    'java.base/java.util',
-  ].map((p) => `--add-opens=${p}=ALL-UNNAMED`),
-];
+/**
+ * The module flags Cassandra needs on Java 17 (it reaches into the JDK's internals), one file
+ * shared with the offline cluster's Cassandra image.
+ */
+export const jvm17ServerOptions = (): string[] =>
+  readFileSync(join(repoRoot(), 'tools', 'cassandra', 'jvm17-server.options'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
 
 /**
  * One Apache Cassandra member (`org.apache.cassandra:cassandra-all` on the machine's Java),
@@ -259,10 +260,21 @@ export function launchCassandra(
   const dir = nodeDir(ctx, spec.name);
   const config = join(dir, 'cassandra.yaml');
   const logback = join(dir, 'logback.xml');
-  writeFileSync(config, cassandraYaml(dir, member));
+  writeFileSync(
+    config,
+    cassandraYaml({
+      dataDir: dir,
+      listenAddress: HOST,
+      rpcAddress: HOST,
+      broadcastAddress: member.address,
+      storagePort: member.storagePort,
+      nativePort: member.nativePort,
+      seeds: member.seeds,
+    }),
+  );
   writeFileSync(logback, logbackXml(join(dir, 'system.log')));
   const rackdc = join(dir, 'cassandra-rackdc.properties');
-  writeFileSync(rackdc, `dc=${CASSANDRA_DATACENTER}\nrack=rack1\n`);
+  writeFileSync(rackdc, rackdcProperties());
   const classpath = provisionedClasspath('cassandraClasspathFile');
   const exporterConfig = join(dir, 'jmx-exporter.yaml');
   writeFileSync(exporterConfig, jmxExporterYaml(member.peers));
@@ -278,7 +290,7 @@ export function launchCassandra(
         '-Djava.awt.headless=true',
         '-Djdk.attach.allowAttachSelf=true',
         '-Dio.netty.tryReflectionSetAccessible=true',
-        ...JPMS_FLAGS,
+        ...jvm17ServerOptions(),
         `-javaagent:${jmxExporterAgent(classpath)}=${HOST}:${member.metricsPort}:${exporterConfig}`,
         `-Dcassandra.config=file://${config}`,
         `-Dlogback.configurationFile=${logback}`,
