@@ -27,7 +27,18 @@ RUN npm run build \
   && find dist -type d -name test -prune -exec rm -rf {} + \
   && rm -rf dist/libs/testing dist/.tsbuildinfo
 
-# --- runtime: production dependencies, dist/ and bin/ only --------------------------------
+# --- the Prometheus JMX exporter agent, for the chart's Cassandra pods ----------------------
+# Cassandra 5.0 shows a peer's phi, hints and read repairs only over JMX: the chart copies this
+# agent from this image into each Cassandra pod (an init container), which serves them to
+# Prometheus. Its version is tools/cassandra/pom.xml's, as the local topology's.
+FROM maven:3.9.9-eclipse-temurin-17 AS jmx-exporter
+WORKDIR /src
+COPY tools/cassandra/pom.xml ./
+RUN mvn -B -q -f pom.xml dependency:copy-dependencies -DincludeArtifactIds=jmx_prometheus_javaagent \
+    -DexcludeTransitive=true -DoutputDirectory=/out \
+  && mv /out/jmx_prometheus_javaagent-*.jar /out/jmx_prometheus_javaagent.jar
+
+# --- runtime: production dependencies, dist/, bin/ and the JMX exporter agent -------------
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
 WORKDIR /app
@@ -41,6 +52,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 # node-pg-migrate next to each app's compiled module at start-up.
 COPY --from=build /src/dist ./dist
 COPY bin ./bin
+COPY --from=jmx-exporter /out/jmx_prometheus_javaagent.jar ./vendor/jmx_prometheus_javaagent.jar
 # Services bind 0.0.0.0:8080 unless PORT / BIND_ADDRESS say otherwise.
 EXPOSE 8080
 # Files stay root-owned and read-only to the service; state and reports go to mounted volumes.

@@ -45,8 +45,8 @@ logged() { # log command...
 # must name exactly what images.env does.
 check_values_file() {
   local values="$offline_dir/values.yaml" pair key name
-  for pair in postgres=postgres redis=redis kafka=kafka toxiproxy=toxiproxy prometheus=prometheus \
-    otelCollector=otel-collector; do
+  for pair in postgres=postgres redis=redis kafka=kafka cassandra=cassandra toxiproxy=toxiproxy \
+    prometheus=prometheus otelCollector=otel-collector; do
     key=${pair%=*} name=${pair#*=}
     grep -qxF "  $key: { repository: $image_prefix/$name, tag: '$(image_tag "$name")' }" "$values" ||
       fail "$values: images.$key is not $(image_ref "$name") (images.env)"
@@ -250,8 +250,9 @@ image_sources() { # name
   case $1 in
     pause | coredns | local-path-provisioner) printf '%s\n' "$bin_dir/$1" ;;
     kafka) printf '%s\n' "$repo_root/tools/kafka/pom.xml" ;;
+    cassandra) printf '%s\n' "$repo_root"/tools/cassandra/{pom.xml,jvm17-server.options} ;;
     toxiproxy) toxiproxy_server ;;
-    faultline) printf '%s\n' "$repo_root"/{package.json,package-lock.json,tsconfig.json,tsconfig.build.json,apps,libs,bin,grafana/dashboards} "$(node_binary)" ;;
+    faultline) printf '%s\n' "$repo_root"/{package.json,package-lock.json,tsconfig.json,tsconfig.build.json,apps,libs,bin,grafana/dashboards,tools/cassandra/pom.xml} "$(node_binary)" ;;
   esac
 }
 
@@ -340,6 +341,35 @@ build_kafka() {
   pack kafka debian "$upper" --user 1000:1000 --cmd '["/etc/kafka/docker/run"]' --port 9092
 }
 
+# cassandra:5.0: the server jars from Maven (tools/cassandra/pom.xml, as the local topology
+# resolves them, without the JMX exporter agent: the chart brings that from the faultline image)
+# on Debian's Java 17 under /opt/cassandra/lib; user cassandra 999:999; configuration in
+# /etc/cassandra and data in /var/lib/cassandra, both 1777 as upstream's (any pod user, fsGroup
+# volumes); `cassandra -f` (image-root's stand-in for bin/cassandra) runs the server.
+build_cassandra() {
+  start_on_debian cassandra
+  add_user "$root" cassandra 999 -r -d /var/lib/cassandra -s /bin/bash
+  apt_install "$root" openjdk-17-jre-headless
+  say "  Cassandra $(image_tag cassandra) jars (Maven)"
+  command -v mvn >/dev/null || fail "Maven is needed for Cassandra's jars (bash scripts/provision.sh installs it)"
+  logged "$work/cassandra/maven.log" mvn -B -q -Dstyle.color=never -f "$repo_root/tools/cassandra/pom.xml" \
+    -Dcassandra.version="$(image_tag cassandra)" dependency:copy-dependencies -DincludeScope=runtime \
+    -DexcludeArtifactIds=jmx_prometheus_javaagent -DoutputDirectory="$root/opt/cassandra/lib"
+  add_image_files cassandra "$root"
+  # One copy of the module flags, shared with the local topology's launcher.
+  install -m 0644 "$repo_root/tools/cassandra/jvm17-server.options" "$root/etc/cassandra/"
+  chroot_run "$root" sh -euc '
+    install -d /var/lib/cassandra
+    chown -R cassandra:cassandra /etc/cassandra /var/lib/cassandra
+    chmod 1777 /etc/cassandra /var/lib/cassandra
+    chmod -R a+rwX /etc/cassandra
+  '
+  pack cassandra debian "$upper" --user 999:999 \
+    --env CASSANDRA_HOME=/opt/cassandra --env CASSANDRA_CONF=/etc/cassandra \
+    --env PATH=/opt/cassandra/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    --cmd '["cassandra","-f"]' --port 7000 --port 9042
+}
+
 toxiproxy_server() { printf '%s\n' "$cache/toxiproxy-v$(image_tag toxiproxy)/toxiproxy-server"; }
 
 # ghcr.io/shopify/toxiproxy: /toxiproxy as nonroot 65532, listening on all addresses by
@@ -404,7 +434,8 @@ EOF
 }
 
 # The faultline apps, as the Dockerfile's runtime stage: the project's Node 24, production
-# dependencies, the compiled sources without their tests, bin/; uid 10001, read-only files.
+# dependencies, the compiled sources without their tests, bin/, the Prometheus JMX exporter
+# agent; uid 10001, read-only files.
 node_binary() { readlink -f "$repo_root/node_modules/node/bin/node"; }
 
 build_faultline() {
@@ -432,6 +463,16 @@ build_faultline() {
   find "$app/dist" -type d -name test -prune -exec rm -rf {} +
   rm -rf "$app/dist/libs/testing"
   cp -R "$repo_root/bin" "$app/bin"
+  # Cassandra 5.0 shows phi, hints and read repairs only over JMX: the chart copies this agent
+  # into its Cassandra pods (an init container) to serve them to Prometheus. The version is
+  # tools/cassandra/pom.xml's, as the local topology's.
+  say "  Prometheus JMX exporter agent (Maven)"
+  command -v mvn >/dev/null || fail "Maven is needed for the JMX exporter agent (bash scripts/provision.sh installs it)"
+  logged "$work/faultline/maven.log" mvn -B -q -Dstyle.color=never -f "$repo_root/tools/cassandra/pom.xml" \
+    dependency:copy-dependencies -DincludeArtifactIds=jmx_prometheus_javaagent -DexcludeTransitive=true \
+    -DoutputDirectory="$work/faultline/jmx-exporter"
+  install -D -m 0444 "$work/faultline/jmx-exporter"/jmx_prometheus_javaagent-*.jar \
+    "$app/vendor/jmx_prometheus_javaagent.jar"
   pack faultline debian "$upper" --env NODE_ENV=production --workdir /app --user 10001:10001 \
     --entrypoint '["node","bin/service.js"]' --port 8080
 }
