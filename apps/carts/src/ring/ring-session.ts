@@ -36,8 +36,11 @@ class LinkAddresses extends AddressTranslator {
   }
 }
 
-/** How long a starting instance waits for the whole ring (members start one after another). */
-const RING_WAIT_MS = 150_000;
+/**
+ * How long a starting instance waits for the whole ring: in Kubernetes the members start one
+ * after another beside it (the chart's startup probe allows the carts 6 min).
+ */
+const RING_WAIT_MS = 300_000;
 
 /**
  * The CQL session of this instance: one driver client over the whole ring, balancing each
@@ -83,9 +86,9 @@ export class RingSession implements OnApplicationShutdown {
   }
 
   /**
-   * Connects once the ring has every member (a down one counts: the ring knows it). A client
-   * that connected to a partial ring keeps routing every request to the members it first saw,
-   * as the driver's token map keeps them as every partition's replicas: in Kubernetes the
+   * Connects once the ring has every member with its tokens (a down one counts: the ring knows
+   * it). A client that connected to a partial ring keeps routing every request to the members
+   * it first saw, as its token map keeps them as every partition's replicas: in Kubernetes the
    * carts start beside the ring, so until it is whole each attempt is closed and retried.
    */
   connect(): Promise<void> {
@@ -95,23 +98,26 @@ export class RingSession implements OnApplicationShutdown {
 
   private async connectWhole(): Promise<void> {
     const deadline = Date.now() + RING_WAIT_MS;
+    let logged = '';
     for (;;) {
       const client = new Client(this.options);
       let waitingFor: string;
       try {
         await client.connect();
-        if (client.hosts.length >= this.addressOf.size) {
+        // A member joins the driver's token map only once the ring lists its tokens.
+        const joined = client.hosts.values().filter((host) => host.tokens?.length).length;
+        if (joined >= this.addressOf.size) {
           this.connected = client;
           return;
         }
-        waitingFor = `${client.hosts.length} of ${this.addressOf.size} members in the ring`;
+        waitingFor = `${joined} of ${this.addressOf.size} members in the ring`;
       } catch (error) {
         if (!(error instanceof errors.NoHostAvailableError)) throw error;
         waitingFor = 'no member answers';
       }
       await client.shutdown();
       if (Date.now() > deadline) throw new Error(`the ring is not whole: ${waitingFor}`);
-      this.logger.log(`waiting for the ring: ${waitingFor}`);
+      if (waitingFor !== logged) this.logger.log(`waiting for the ring: ${(logged = waitingFor)}`);
       await sleep(2_000);
     }
   }
