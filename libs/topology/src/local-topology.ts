@@ -25,7 +25,7 @@ import { launchApp } from './nodes/app';
 import { launchKafka } from './nodes/kafka';
 import type { LaunchContext } from './nodes/launch';
 import { launchPostgres } from './nodes/postgres';
-import { launchPrometheus } from './nodes/prometheus';
+import { launchPrometheus, type ScrapeTarget } from './nodes/prometheus';
 import { launchZipkin } from './nodes/zipkin';
 import { launchRedis, launchSentinel } from './nodes/redis';
 import { createLinks, launchToxiproxy } from './nodes/toxiproxy';
@@ -280,13 +280,17 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
     const scraped = [
       toxiproxy.name,
       ...[...SERVICES, ...labServices, CONTROL_SERVICE, WORKLOAD_SERVICE].map((s) => s.node),
-    ].map((node) => ({ node, address: `${HOST}:${portOf(node)}` }));
+    ].map((node): Omit<ScrapeTarget, 'metricsPath'> => ({
+      node,
+      address: `${HOST}:${portOf(node)}`,
+    }));
     // A ring member's JMX exporter.
     const members = nodes.filter((n) => n.kind === 'cassandra');
     scraped.push(
       ...members.map((n) => ({
         node: n.name,
         address: `${HOST}:${portOf(memberPort(n.name, 'metrics'))}`,
+        slow: true,
       })),
     );
     await start('prometheus', (s) =>

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -23,7 +23,7 @@ import {
   rulesDir,
   SYNCHRONOUS_STANDBY_NAMES,
 } from '@faultline/topology';
-import { scrapeConfig } from '../src/nodes/prometheus';
+import { SLOW_SCRAPE, scrapeConfig } from '../src/nodes/prometheus';
 
 describe('topology model', () => {
   it('names every link client->server after a node (or the Sentinels), its server a node or an endpoint', () => {
@@ -156,6 +156,12 @@ describe('scrapeConfig', () => {
           [
             { node: 'toxiproxy', address: '127.0.0.1:8474', metricsPath: '/metrics' },
             { node: 'payments-0', address: '127.0.0.1:3000', metricsPath: '/metrics' },
+            {
+              node: 'cassandra-0',
+              address: '127.0.0.1:7070',
+              metricsPath: '/metrics',
+              slow: true,
+            },
           ],
           [join(rulesDir(), 'faultline.rules.yml')],
         ),
@@ -163,6 +169,12 @@ describe('scrapeConfig', () => {
       const out = execFileSync('promtool', ['check', 'config', file], { encoding: 'utf8' });
       assert.match(out, /SUCCESS/);
       assert.match(scrapeConfig([]), /scrape_interval: 1s/);
+      // A slow target (a JMX exporter) only, every 5 s.
+      const jobs = readFileSync(file, 'utf8').split('- job_name: ').slice(1);
+      assert.deepEqual(
+        jobs.map((job) => /scrape_interval: (\S+)/.exec(job)?.[1]),
+        [undefined, undefined, SLOW_SCRAPE.interval],
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

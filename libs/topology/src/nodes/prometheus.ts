@@ -10,7 +10,15 @@ export interface ScrapeTarget {
   node: string;
   address: string;
   metricsPath: string;
+  /** Slower than every second: a target whose scrape is costly (a JMX exporter's). */
+  slow?: boolean;
 }
+
+/**
+ * How often a slow target is scraped, and its timeout: a Cassandra member's JMX exporter takes
+ * up to a second a scrape on this machine, so every second kept three members busy.
+ */
+export const SLOW_SCRAPE = { interval: '5s', timeout: '4s' } as const;
 
 /**
  * One job per node, scraped every second so a drill shows up at once. `honor_labels`: a
@@ -22,7 +30,7 @@ export function scrapeConfig(targets: ScrapeTarget[], ruleFiles: string[] = []):
     .map(
       (t) => `  - job_name: ${JSON.stringify(t.node)}
     metrics_path: ${JSON.stringify(t.metricsPath)}
-    honor_labels: true
+    honor_labels: true${t.slow ? `\n    scrape_interval: ${SLOW_SCRAPE.interval}\n    scrape_timeout: ${SLOW_SCRAPE.timeout}` : ''}
     static_configs:
       - targets: [${JSON.stringify(t.address)}]
         labels:
