@@ -12,6 +12,26 @@ both against each app's validated configuration.
 {{- if .Values.workload.enabled }}
 - { component: workload, node: workload, app: workload, values: workload }
 {{- end }}
+{{- if eq (include "faultline.labEnabled" (dict "ctx" . "lab" "quorum")) "true" }}
+- { component: carts-a, node: carts-a, app: carts, values: carts }
+- { component: carts-b, node: carts-b, app: carts, values: carts }
+{{- end }}
+{{- end -}}
+
+{{/* The quorum lab's ring members, by ordinal: (dict "ctx" $). */}}
+{{- define "faultline.ringMembers" -}}
+{{- $t := include "faultline.expandedTopology" .ctx | fromJson -}}
+{{- $members := list -}}
+{{- range $t.nodes -}}{{- if eq .component "cassandra" -}}{{- $members = append $members . -}}{{- end -}}{{- end -}}
+{{- toJson $members -}}
+{{- end -}}
+
+{{/*
+The Service a ring member is known by to its peers and clients (its broadcast address): it
+selects Toxiproxy, whose link to the member listens behind it. (dict "ctx" $ "ordinal" n)
+*/}}
+{{- define "faultline.ringService" -}}
+{{- include "faultline.name" (dict "ctx" .ctx "component" (printf "cassandra-ring-%v" .ordinal)) -}}
 {{- end -}}
 
 {{/* http://<service>:8080 of an app component. */}}
@@ -60,6 +80,18 @@ both against each app's validated configuration.
 - { name: KAFKA_BROKERS, value: {{ include "faultline.viaLink" (dict "ctx" $ctx "client" $a.node "server" "kafka-0") }} }
 - { name: CATALOG_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "catalog-a") }} }
 - { name: PAYMENTS_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "payments") }} }
+{{- else if eq $a.app "carts" }}
+{{- $members := list }}
+{{- $announced := list }}
+{{- range include "faultline.ringMembers" (dict "ctx" $ctx) | fromJsonArray }}
+{{- $members = append $members (printf "%s=%s" .name (include "faultline.viaLink" (dict "ctx" $ctx "client" $a.node "server" .name))) }}
+{{- $announced = append $announced (printf "%s=%s" .name (include "faultline.ringService" (dict "ctx" $ctx "ordinal" .ordinal))) }}
+{{- end }}
+# Each member through this instance's own link to it; the members announce their ring
+# Services' addresses, which the carts resolve and translate to those links.
+- { name: CASSANDRA_MEMBERS, value: {{ join "," $members | quote }} }
+- { name: CASSANDRA_ANNOUNCED_ADDRESSES, value: {{ join "," $announced | quote }} }
+- { name: CARTS_CONSISTENCY, value: {{ $ctx.Values.carts.consistency }} }
 {{- else if eq $a.app "control" }}
 - { name: FAULTLINE_STATE_FILE, value: /var/lib/faultline/topology.json }
 - { name: FAULTLINE_FAULT_BACKEND, value: kubernetes }
@@ -83,6 +115,10 @@ trace UI in the user's browser. Without either, the console says so instead. */}
 - { name: CATALOG_B_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "catalog-b") }} }
 - { name: ORDERS_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "orders") }} }
 - { name: CONTROL_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "control") }} }
+{{- if eq (include "faultline.labEnabled" (dict "ctx" $ctx "lab" "quorum")) "true" }}
+- { name: CARTS_A_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "carts-a") }} }
+- { name: CARTS_B_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "carts-b") }} }
+{{- end }}
 - { name: FAULTLINE_REPORTS_DIR, value: /var/lib/faultline/reports }
 - { name: WORKLOAD_BACKGROUND_RATE, value: {{ $ctx.Values.workload.backgroundRate | quote }} }
 # The settings each report records.

@@ -36,6 +36,7 @@ postgres: { postgres: 5432 }
 redis: { redis: 6379 }
 sentinel: { sentinel: 26379 }
 kafka: { kafka: 9092, controller: 9093, link: 9094 }
+cassandra: { cql: 9042, storage: 7000, metrics: 7070 }
 toxiproxy: { api: 8474 }
 payments: { http: 8080 }
 catalog-a: { http: 8080 }
@@ -43,6 +44,8 @@ catalog-b: { http: 8080 }
 orders: { http: 8080 }
 control: { http: 8080 }
 workload: { http: 8080 }
+carts-a: { http: 8080 }
+carts-b: { http: 8080 }
 prometheus: { http: 9090 }
 grafana: { http: 3000 }
 tempo: { http: 3200, otlp-grpc: 4317 }
@@ -67,8 +70,23 @@ otel-collector: { otlp-grpc: 4317, otlp-http: 4318, health: 13133 }
 {{- else if eq .component "tempo" -}}{{ eq $v.traces.backend "tempo" }}
 {{- else if eq .component "zipkin" -}}{{ eq $v.traces.backend "zipkin" }}
 {{- else if eq .component "helm-test" -}}true
-{{- else -}}true
+{{- else -}}{{ include "faultline.inDeployedLab" . }}
 {{- end -}}
+{{- end -}}
+
+{{/* Whether a component is in no lab, or in one these values enable: (dict "ctx" $ "component" c). */}}
+{{- define "faultline.inDeployedLab" -}}
+{{- $t := include "faultline.topology" .ctx | fromJson -}}
+{{- $deployed := true -}}
+{{- range $lab, $spec := $t.labs -}}
+{{- if has $.component $spec.components -}}{{- $deployed = (index $.ctx.Values.labs $lab).enabled -}}{{- end -}}
+{{- end -}}
+{{- $deployed -}}
+{{- end -}}
+
+{{/* Whether these values enable a lab: (dict "ctx" $ "lab" "quorum"). */}}
+{{- define "faultline.labEnabled" -}}
+{{- (index .ctx.Values.labs .lab).enabled -}}
 {{- end -}}
 
 {{/* Where Prometheus answers queries: the chart's, else yours (monitoring.prometheusUrl), else empty. */}}
@@ -202,14 +220,15 @@ locally. The key is the pod's own name in a StatefulSet, the Deployment's name o
 {{- if not (and (eq .component "postgres") (gt (int .ordinal) (int $.Values.postgres.standbys))) -}}
 {{- if not (and (eq .name "workload") (not $.Values.workload.enabled)) -}}
 {{- if not (and (eq .name "prometheus") (not $.Values.prometheus.enabled)) -}}
+{{- if or (not .lab) (eq (include "faultline.labEnabled" (dict "ctx" $ "lab" .lab)) "true") -}}
 {{- $nodes = append $nodes . -}}
-{{- end -}}{{- end -}}{{- end -}}
+{{- end -}}{{- end -}}{{- end -}}{{- end -}}
 {{- end -}}
 {{- range $t.links -}}
 {{- $client := .client -}}
 {{- $kept := false -}}
-{{- /* The Sentinels' links are every Sentinel's (the model's SENTINELS). */ -}}
-{{- range $nodes -}}{{- if or (eq .name $client) (and (eq $client "sentinels") (eq .component "sentinel")) -}}{{- $kept = true -}}{{- end -}}{{- end -}}
+{{- /* The Sentinels' links are every Sentinel's, the ring's every member's (the model's SENTINELS, RING). */ -}}
+{{- range $nodes -}}{{- if or (eq .name $client) (and (eq $client "sentinels") (eq .component "sentinel")) (and (eq $client "ring") (eq .component "cassandra")) -}}{{- $kept = true -}}{{- end -}}{{- end -}}
 {{- if $kept -}}{{- $links = append $links . -}}{{- end -}}
 {{- end -}}
 {{- range $i := untilStep (int (add $modelStandbys 1)) (int (add $.Values.postgres.standbys 1)) 1 -}}
@@ -260,7 +279,7 @@ SENTINEL_LINK_PORT_{{ $server.ordinal }}={{ .port }}
 
 {{/* A link client's component: the Sentinels' links are the sentinel StatefulSet's. */}}
 {{- define "faultline.linkClientComponent" -}}
-{{- if eq .name "sentinels" -}}sentinel{{- else -}}{{- (include "faultline.node" . | fromJson).component -}}{{- end -}}
+{{- if eq .name "sentinels" -}}sentinel{{- else if eq .name "ring" -}}cassandra{{- else -}}{{- (include "faultline.node" . | fromJson).component -}}{{- end -}}
 {{- end -}}
 
 {{/* A node or read-write endpoint of the expanded topology by name (an endpoint has `endpoint: true`). */}}
@@ -293,18 +312,28 @@ that selects `faultline.dev/role=primary`, so a failover that moves the label mo
 {{- define "faultline.nodePort" -}}
 {{- $node := include "faultline.node" . | fromJson -}}
 {{- $ports := get (include "faultline.ports" .ctx | fromYaml) $node.component -}}
-{{- $main := dict "postgres" "postgres" "redis" "redis" "sentinel" "sentinel" "kafka" "kafka" "toxiproxy" "api" -}}
+{{- $main := dict "postgres" "postgres" "redis" "redis" "sentinel" "sentinel" "kafka" "kafka" "toxiproxy" "api" "cassandra" "cql" -}}
 {{- get $ports (get $main $node.component | default "http") -}}
 {{- end -}}
 
-{{/* A link's upstream: the server's host and port (Kafka's listener for the link). */}}
-{{- define "faultline.linkUpstream" -}}
-{{- $host := include "faultline.nodeHost" (dict "ctx" .ctx "name" .link.server) -}}
+{{/*
+The server's port a link leads to: Kafka's listener for the link, the port the link names
+(a ring member's storage port), else the server's main port: (dict "ctx" $ "link" link).
+*/}}
+{{- define "faultline.linkServerPort" -}}
 {{- if .link.dedicatedListener -}}
-{{- printf "%s:%s" $host (include "faultline.port" (dict "ctx" .ctx "component" "kafka" "port" "link")) -}}
+{{- include "faultline.port" (dict "ctx" .ctx "component" "kafka" "port" "link") -}}
+{{- else if .link.serverPort -}}
+{{- $server := include "faultline.node" (dict "ctx" .ctx "name" .link.server) | fromJson -}}
+{{- include "faultline.port" (dict "ctx" .ctx "component" $server.component "port" .link.serverPort) -}}
 {{- else -}}
-{{- printf "%s:%s" $host (include "faultline.nodePort" (dict "ctx" .ctx "name" .link.server)) -}}
+{{- include "faultline.nodePort" (dict "ctx" .ctx "name" .link.server) -}}
 {{- end -}}
+{{- end -}}
+
+{{/* A link's upstream: the server's host and the port the link leads to. */}}
+{{- define "faultline.linkUpstream" -}}
+{{- printf "%s:%s" (include "faultline.nodeHost" (dict "ctx" .ctx "name" .link.server)) (include "faultline.linkServerPort" .) -}}
 {{- end -}}
 
 {{/*
@@ -315,7 +344,7 @@ a workload lists the ones that apply to it: (dict "skips" (list "CKV_K8S_43" ...
 CKV_K8S_43: Tags are pinned in values.yaml; digests cannot be resolved when rendering offline, and kind loads the locally built image by tag
 CKV_K8S_15: Tags are pinned (never latest); pullPolicy Never must stay possible for an image kind loads locally
 CKV_K8S_35: The apps and Redis read their configuration from the environment (libpq reads PGPASSWORD, Redis renames REPLICAOF after the admin token); the Secret is only ever referenced, never in values
-CKV_K8S_40: Runs as the image's own non-root user (postgres, redis 999; kafka, zipkin 1000), which owns its files
+CKV_K8S_40: Runs as the image's own non-root user (postgres, redis, cassandra 999; kafka, zipkin 1000), which owns its files
 CKV_K8S_38: Control deletes and labels pods through the Kubernetes API (kill drills); its Role is limited to pods and the kill-holds ConfigMap in this namespace
 CKV_K8S_22: The apache/kafka image writes its server.properties under /opt/kafka at start
 CKV_K8S_8: A helm test pod runs to completion; there is nothing to keep alive

@@ -1,10 +1,15 @@
 import {
+  CARTS_NODES,
   ENDPOINTS,
   type EndpointSpec,
+  LAB_NAMES,
+  LABS,
+  type LabName,
   LINKS,
   linkName,
   NODES,
   type NodeSpec,
+  RING,
   REDIS_MIN_REPLICAS_MAX_LAG_S,
   SENTINEL_DOWN_AFTER_MS,
   SENTINEL_FAILOVER_TIMEOUT_MS,
@@ -31,6 +36,8 @@ export interface ChartTopology {
   links: ChartLink[];
   /** Traffic that does not cross a link: no drill cuts it, a NetworkPolicy still allows it. */
   connections: ChartConnection[];
+  /** Each lab's own components, deployed only with `labs.<lab>.enabled`. */
+  labs: Record<LabName, { components: string[] }>;
   /** What the Sentinels watch the Redis primary as, how many must agree, and their timings. */
   sentinel: { masterName: string; quorum: number; downAfterMs: number; failoverTimeoutMs: number };
   /** How far behind the replicas counted by `redis.minReplicasToWrite` may be. */
@@ -42,6 +49,8 @@ export interface ChartNode extends NodeSpec {
   component: string;
   /** The pod's ordinal in a StatefulSet of several nodes. */
   ordinal?: number;
+  /** The lab the node belongs to; the core topology's nodes have none. */
+  lab?: LabName;
 }
 
 export interface ChartEndpoint extends EndpointSpec {
@@ -56,6 +65,12 @@ export interface ChartLink {
   /** Toxiproxy's listen port for the link. */
   port: number;
   dedicatedListener?: boolean;
+  /**
+   * The server's port the link leads to, by name, when it is not the server's main one: a
+   * ring member's peers reach its storage port, at an address of its own (a Service).
+   */
+  serverPort?: string;
+  lab?: LabName;
 }
 
 export interface ChartConnection {
@@ -72,21 +87,27 @@ const STATEFUL_SETS: Record<string, string> = {
   redis: 'redis',
   sentinel: 'sentinel',
   kafka: 'kafka',
+  cassandra: 'cassandra',
 };
 
 export function chartNode(node: NodeSpec): ChartNode {
-  const numbered = /^(pg|redis|sentinel|kafka)-(\d+)$/.exec(node.name);
+  const numbered = /^(pg|redis|sentinel|kafka|cassandra)-(\d+)$/.exec(node.name);
   if (numbered)
     return { ...node, component: STATEFUL_SETS[numbered[1]!]!, ordinal: Number(numbered[2]) };
   // payments-0 and orders-0 run as Deployments named after the app.
   return { ...node, component: node.name.replace(/-0$/, '') };
 }
 
-/** The component whose pods are a link's client: the Sentinels' links are every Sentinel's. */
+/**
+ * The component whose pods are a link's client: the Sentinels' links are every Sentinel's, the
+ * ring's every member's.
+ */
 export const linkClientComponent = (client: string): string =>
   client === SENTINELS
     ? 'sentinel'
-    : chartNode({ name: client, kind: 'app', role: 'service' }).component;
+    : client === RING
+      ? 'cassandra'
+      : chartNode({ name: client, kind: 'app', role: 'service' }).component;
 
 /** What runs outside the faulty network, and why it is allowed through the policies. */
 export const CONNECTIONS: readonly ChartConnection[] = [
@@ -133,6 +154,15 @@ export const CONNECTIONS: readonly ChartConnection[] = [
   { client: 'control', server: 'prometheus', port: 'http', why: "the console's dashboards" },
   { client: 'helm-test', server: 'control', port: 'http', why: '`helm test` runs a drill' },
   { client: 'control', server: 'kubernetes-api', port: 'https', why: 'kill drills delete pods' },
+  // The quorum lab's, when it is deployed.
+  ...CARTS_NODES.flatMap((carts) => [
+    { client: 'workload', server: carts, port: 'http', why: 'workload client' },
+    { client: 'control', server: carts, port: 'http', why: 'clock drills, topology health' },
+    { client: 'prometheus', server: carts, port: 'http', why: 'metrics scrape' },
+    { client: carts, server: 'otel-collector', port: 'otlp-http', why: 'traces' },
+  ]),
+  { client: 'control', server: 'cassandra', port: 'cql', why: 'observer: ring ownership' },
+  { client: 'prometheus', server: 'cassandra', port: 'metrics', why: 'JMX exporter scrape' },
 ];
 
 export const LINK_PORT_BASE = 15000;
@@ -144,22 +174,46 @@ export const EXTRA_STANDBY_LINK_PORT_BASE = 15100;
  */
 export const inChart = (node: { kind: string }): boolean => node.kind !== 'zipkin';
 
+/** Which lab a node or link belongs to. */
+const labOf = (names: (spec: (typeof LABS)[LabName]) => string[], name: string) =>
+  LAB_NAMES.find((lab) => names(LABS[lab]).includes(name));
+
 export function chartTopology(): ChartTopology {
+  const nodeLab = (name: string) => labOf((l) => l.nodes.map((n) => n.name), name);
+  const linkLab = (name: string) => labOf((l) => l.links.map(linkName), name);
+  // The labs' links after the core's, so a core link keeps its port whatever labs exist.
+  const links = [...LINKS, ...LAB_NAMES.flatMap((lab) => LABS[lab].links)];
   return {
     comment:
       'Generated from libs/topology/src/model.ts by `npm run chart:sync`; a test checks it is current.',
     linkPortBase: LINK_PORT_BASE,
     extraStandbyLinkPortBase: EXTRA_STANDBY_LINK_PORT_BASE,
-    nodes: NODES.filter(inChart).map(chartNode),
+    nodes: [...NODES.filter(inChart), ...LAB_NAMES.flatMap((lab) => LABS[lab].nodes)].map(
+      (node) => {
+        const lab = nodeLab(node.name);
+        return { ...chartNode(node), ...(lab ? { lab } : {}) };
+      },
+    ),
     endpoints: ENDPOINTS.map((e) => ({ ...e, component: e.kind })),
-    links: LINKS.map((link, n) => ({
-      name: linkName(link),
-      client: link.client,
-      server: link.server,
-      port: LINK_PORT_BASE + n,
-      ...(link.dedicatedListener ? { dedicatedListener: true } : {}),
-    })),
+    links: links.map((link, n) => {
+      const lab = linkLab(linkName(link));
+      return {
+        name: linkName(link),
+        client: link.client,
+        server: link.server,
+        port: LINK_PORT_BASE + n,
+        ...(link.dedicatedListener ? { dedicatedListener: true } : {}),
+        ...(link.peerAddress ? { serverPort: 'storage' } : {}),
+        ...(lab ? { lab } : {}),
+      };
+    }),
     connections: [...CONNECTIONS],
+    labs: Object.fromEntries(
+      LAB_NAMES.map((lab) => [
+        lab,
+        { components: [...new Set(LABS[lab].nodes.map((n) => chartNode(n).component))] },
+      ]),
+    ) as ChartTopology['labs'],
     sentinel: {
       masterName: SENTINEL_MASTER_NAME,
       quorum: SENTINEL_QUORUM,

@@ -54,7 +54,12 @@ export const VARIANTS: readonly ChartVariant[] = [
   { name: 'tempo-traces', set: ['traces.backend=tempo'], apiVersions: [] },
   // As on the offline cluster (k8s/offline/values.yaml), which has no trace backend's image.
   { name: 'no-traces', set: ['traces.backend=none'], apiVersions: [] },
+  { name: 'quorum-lab', set: ['labs.quorum.enabled=true'], apiVersions: [] },
 ];
+
+/** Whether a variant deploys the quorum lab. */
+export const withQuorumLab = (variant: ChartVariant): boolean =>
+  variant.set.includes('labs.quorum.enabled=true');
 
 const valuesArgs = (variant: ChartVariant): string[] => variant.set.flatMap((s) => ['--set', s]);
 

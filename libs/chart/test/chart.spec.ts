@@ -10,12 +10,14 @@ import { ServiceEnvironment } from '@faultline/service';
 import {
   CONTROL_SERVICE,
   ENDPOINTS,
+  LAB_SERVICES,
   repoRoot,
   SERVICES,
   WORKLOAD_SERVICE,
   type ServiceEnvContext,
   type TopologyMap,
 } from '@faultline/topology';
+import { CartsEnvironment } from '../../../apps/carts/src/config/carts-environment';
 import { CatalogEnvironment } from '../../../apps/catalog/src/config/catalog-environment';
 import { ControlEnvironment } from '../../../apps/control/src/config/control-environment';
 import { OrdersEnvironment } from '../../../apps/orders/src/config/orders-environment';
@@ -45,6 +47,7 @@ import {
   resolveChartTools,
   selects,
   VARIANTS,
+  withQuorumLab,
 } from '@faultline/chart';
 
 /** The variables the telemetry preload reads (not app configuration): OpenTelemetry's and the sampler's. */
@@ -58,6 +61,7 @@ const TELEMETRY_ENV = [
 const APP_ENVIRONMENTS: Record<string, new () => object> = {
   payments: PaymentsEnvironment,
   catalog: CatalogEnvironment,
+  carts: CartsEnvironment,
   orders: OrdersEnvironment,
   control: ControlEnvironment,
   workload: WorkloadEnvironment,
@@ -72,9 +76,12 @@ const MUST_KEEP: Record<string, (members: number) => number> = {
   redis: () => 2,
   // A majority of the Sentinels authorises a failover.
   sentinel: (members) => Math.floor(members / 2) + 1,
+  // A QUORUM of the ring at replication factor 3.
+  cassandra: () => 2,
 };
-const CPU_BUDGET = 3;
-const MEMORY_BUDGET = 4 * 2 ** 30;
+/** What all requests may add up to: the core topology's, and what the quorum lab adds. */
+const BUDGET = { cpu: 3, memory: 4 * 2 ** 30 };
+const QUORUM_LAB_BUDGET = { cpu: 0.5, memory: 2.5 * 2 ** 30 };
 
 const rendered = new Map(VARIANTS.map((v) => [v.name, renderChart(v)]));
 const scratch = mkdtempSync(join(tmpdir(), 'faultline-chart-'));
@@ -189,7 +196,7 @@ for (const variant of VARIANTS) {
       }
     });
 
-    it('keeps all requests together within 3 CPU and 4 GiB', () => {
+    it('keeps all requests together within 3 CPU and 4 GiB, and the quorum lab within 0.5 CPU and 2.5 GiB more', () => {
       let cpu = 0;
       let memory = 0;
       for (const { owner, spec } of pods) {
@@ -200,8 +207,16 @@ for (const variant of VARIANTS) {
           memory += replicas * memoryBytes(c.resources!.requests!.memory!);
         }
       }
-      assert.ok(cpu <= CPU_BUDGET, `requests ${cpu} CPU > ${CPU_BUDGET}`);
-      assert.ok(memory <= MEMORY_BUDGET, `requests ${memory / 2 ** 30} GiB > 4 GiB`);
+      const lab = withQuorumLab(variant);
+      const budget = {
+        cpu: BUDGET.cpu + (lab ? QUORUM_LAB_BUDGET.cpu : 0),
+        memory: BUDGET.memory + (lab ? QUORUM_LAB_BUDGET.memory : 0),
+      };
+      assert.ok(cpu <= budget.cpu, `requests ${cpu} CPU > ${budget.cpu}`);
+      assert.ok(
+        memory <= budget.memory,
+        `requests ${memory / 2 ** 30} GiB > ${budget.memory / 2 ** 30} GiB`,
+      );
     });
 
     it('renders every ConfigMap, Secret and ServiceAccount a pod references', () => {
@@ -343,7 +358,7 @@ for (const variant of VARIANTS) {
         name: string;
         listen: string;
       }[];
-      const expected = expectedLinks(variant.name);
+      const expected = expectedLinks(variant);
       assert.deepEqual(
         proxies.map((p) => [p.name, p.listen]).sort(),
         expected.map((l) => [l.name, `0.0.0.0:${l.port}`]).sort(),
@@ -353,6 +368,7 @@ for (const variant of VARIANTS) {
     it('lets a drain take one member of each replicated datastore at a time, never what it needs to go on', () => {
       const budgets = of('PodDisruptionBudget') as (Manifest & { spec: BudgetSpec })[];
       assert.deepEqual(budgets.map((b) => b.metadata.name).sort(), [
+        ...(withQuorumLab(variant) ? ['faultline-cassandra'] : []),
         'faultline-postgres',
         'faultline-redis',
         'faultline-sentinel',
@@ -391,7 +407,7 @@ for (const variant of VARIANTS) {
       for (const { labels } of pods) assert.ok(selects(deny.spec.podSelector.matchLabels, labels));
 
       const deployed = new Set(pods.map((p) => p.labels[COMPONENT_LABEL]!));
-      const allowed = allowedTraffic(variant.name, manifests, deployed);
+      const allowed = allowedTraffic(variant, manifests, deployed);
       const seen = new Set<string>();
       for (const policy of policies.filter((p) => p !== deny)) {
         const self = policy.spec.podSelector.matchLabels[COMPONENT_LABEL]!;
@@ -438,7 +454,10 @@ for (const variant of VARIANTS) {
       const apps = pods.filter(
         (p) => p.owner.kind === 'Deployment' && image.test(p.spec.containers[0]!.image),
       );
-      assert.equal(apps.length, variant.name === 'no-workload' ? 5 : 6);
+      assert.equal(
+        apps.length,
+        (variant.name === 'no-workload' ? 5 : 6) + (withQuorumLab(variant) ? 2 : 0),
+      );
       for (const { owner, spec } of apps) {
         const [container] = spec.containers;
         const app = container!.args![0]!;
@@ -551,7 +570,8 @@ describe('chart, bring-your-own monitoring', () => {
 });
 
 describe('chart, what its pods run', () => {
-  const { manifests } = rendered.get('default')!;
+  // With the quorum lab: every script of the default values, and the ring members' too.
+  const { manifests } = rendered.get('quorum-lab')!;
 
   it('the shell scripts it runs pass shellcheck (and so do k8s/*.sh and k8s/offline/*.sh)', () => {
     const scripts: { where: string; text: string }[] = [];
@@ -676,7 +696,7 @@ describe('chart, values schema', () => {
     );
   });
 
-  it('NOTES.txt names the port-forwards (console, trace backend, Grafana) and the first drill', () => {
+  it('NOTES.txt names the port-forwards (console, trace backend, Grafana), the first drill and the lab’s scenario', () => {
     const notes = renderNotes(VARIANTS[0]!);
     assert.match(
       notes,
@@ -694,6 +714,9 @@ describe('chart, values schema', () => {
     const tempo = renderNotes(variantNamed('tempo-traces'));
     assert.match(tempo, /port-forward svc\/faultline-tempo 3200:3200/);
     assert.doesNotMatch(tempo, /zipkin/);
+    // The quorum lab's scenario, only when the release has the lab.
+    assert.doesNotMatch(notes, /scenario run quorum/);
+    assert.match(renderNotes(variantNamed('quorum-lab')), /faultline scenario run quorum/);
   });
 });
 
@@ -938,8 +961,8 @@ interface PolicySpec {
   egress?: { to?: PolicyPeer[]; ports: { port: number }[] }[];
 }
 
-/** The links of a variant: the model's, plus the standbys beyond its two. */
-function expectedLinks(variant: string) {
+/** The links of a variant: the model's (its labs' if enabled), plus the standbys beyond its two. */
+function expectedLinks(variant: ChartVariant) {
   const topology = chartTopology();
   const links: {
     name: string;
@@ -947,8 +970,9 @@ function expectedLinks(variant: string) {
     server: string;
     port: number;
     dedicatedListener?: boolean;
-  }[] = [...topology.links];
-  if (variant === 'more-standbys') {
+    serverPort?: string;
+  }[] = topology.links.filter((l) => !l.lab || withQuorumLab(variant));
+  if (variant.name === 'more-standbys') {
     links.push({
       name: 'pg-3->pg-primary',
       client: 'pg-3',
@@ -956,7 +980,7 @@ function expectedLinks(variant: string) {
       port: topology.extraStandbyLinkPortBase + 3,
     });
   }
-  return links.filter((l) => !(variant === 'no-workload' && l.client === 'workload'));
+  return links.filter((l) => !(variant.name === 'no-workload' && l.client === 'workload'));
 }
 
 /**
@@ -965,7 +989,7 @@ function expectedLinks(variant: string) {
  * between components this variant deploys, DNS aside. Ports come from the rendered Services.
  */
 function allowedTraffic(
-  variant: string,
+  variant: ChartVariant,
   manifests: Manifest[],
   deployed: Set<string>,
 ): Set<string> {
@@ -988,7 +1012,11 @@ function allowedTraffic(
   for (const link of expectedLinks(variant)) {
     const server = componentOf(link.server);
     allowed.add(`${componentOf(link.client)}->toxiproxy:${link.port}`);
-    allowed.add(`toxiproxy->${server}:${portOf(server, link.dedicatedListener ? 'link' : server)}`);
+    // The port the link leads to: Kafka's link listener, the one it names, else the main one.
+    const port = link.dedicatedListener
+      ? 'link'
+      : (link.serverPort ?? (server === 'cassandra' ? 'cql' : server));
+    allowed.add(`toxiproxy->${server}:${portOf(server, port)}`);
   }
   const prometheusOwn = deployed.has('prometheus');
   for (const c of chartTopology().connections) {
@@ -1003,9 +1031,7 @@ function allowedTraffic(
   }
   // Backends outside the chart: the collector's traces, control's Prometheus.
   const value = (key: string) =>
-    variantNamed(variant)
-      .set.find((s) => s.startsWith(`${key}=`))
-      ?.slice(key.length + 1);
+    variant.set.find((s) => s.startsWith(`${key}=`))?.slice(key.length + 1);
   const traces = value('traces.externalOtlpEndpoint');
   if (traces) allowed.add(`otel-collector->*:${traces.split(':').pop()}`);
   const prometheus = value('monitoring.prometheusUrl');
@@ -1037,7 +1063,9 @@ const leftOutOfRelease = (variant: ChartVariant): string[] =>
 
 /** The variable names the local topology gives a node. */
 function localEnvironment(node: string): string[] {
-  const spec = [...SERVICES, CONTROL_SERVICE, WORKLOAD_SERVICE].find((s) => s.node === node);
+  const spec = [...SERVICES, ...LAB_SERVICES.quorum, CONTROL_SERVICE, WORKLOAD_SERVICE].find(
+    (s) => s.node === node,
+  );
   assert.ok(spec, `the local topology has no service node ${node}`);
   const ctx: ServiceEnvContext = {
     linkPort: () => 1,
