@@ -74,12 +74,15 @@ otel-collector: { otlp-grpc: 4317, otlp-http: 4318, health: 13133 }
 {{- end -}}
 {{- end -}}
 
-{{/* Whether a component is in no lab, or in one these values enable: (dict "ctx" $ "component" c). */}}
+{{/*
+Whether a component is in no lab, or in one these values enable (its nodes name their lab):
+(dict "ctx" $ "component" c).
+*/}}
 {{- define "faultline.inDeployedLab" -}}
 {{- $t := include "faultline.topology" .ctx | fromJson -}}
 {{- $deployed := true -}}
-{{- range $lab, $spec := $t.labs -}}
-{{- if has $.component $spec.components -}}{{- $deployed = (index $.ctx.Values.labs $lab).enabled -}}{{- end -}}
+{{- range $t.nodes -}}
+{{- if and (eq .component $.component) .lab -}}{{- $deployed = eq (include "faultline.labEnabled" (dict "ctx" $.ctx "lab" .lab)) "true" -}}{{- end -}}
 {{- end -}}
 {{- $deployed -}}
 {{- end -}}

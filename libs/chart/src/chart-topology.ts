@@ -16,6 +16,7 @@ import {
   SENTINEL_MASTER_NAME,
   SENTINEL_QUORUM,
   SENTINELS,
+  SLOW_SCRAPE,
 } from '@faultline/topology';
 
 /**
@@ -36,8 +37,8 @@ export interface ChartTopology {
   links: ChartLink[];
   /** Traffic that does not cross a link: no drill cuts it, a NetworkPolicy still allows it. */
   connections: ChartConnection[];
-  /** Each lab's own components, deployed only with `labs.<lab>.enabled`. */
-  labs: Record<LabName, { components: string[] }>;
+  /** How often Prometheus scrapes a costly target (a ring member's JMX exporter). */
+  slowScrape: { interval: string; timeout: string };
   /** What the Sentinels watch the Redis primary as, how many must agree, and their timings. */
   sentinel: { masterName: string; quorum: number; downAfterMs: number; failoverTimeoutMs: number };
   /** How far behind the replicas counted by `redis.minReplicasToWrite` may be. */
@@ -49,7 +50,7 @@ export interface ChartNode extends NodeSpec {
   component: string;
   /** The pod's ordinal in a StatefulSet of several nodes. */
   ordinal?: number;
-  /** The lab the node belongs to; the core topology's nodes have none. */
+  /** The lab the node belongs to, deployed only with `labs.<lab>.enabled`; none: the core's. */
   lab?: LabName;
 }
 
@@ -174,46 +175,35 @@ export const EXTRA_STANDBY_LINK_PORT_BASE = 15100;
  */
 export const inChart = (node: { kind: string }): boolean => node.kind !== 'zipkin';
 
-/** Which lab a node or link belongs to. */
-const labOf = (names: (spec: (typeof LABS)[LabName]) => string[], name: string) =>
-  LAB_NAMES.find((lab) => names(LABS[lab]).includes(name));
+/** The core topology's items, then each lab's, tagged with their lab. */
+const withLabs = <T>(core: readonly T[], ofLab: (lab: LabName) => readonly T[]) => [
+  ...core.map((item) => ({ item, lab: undefined })),
+  ...LAB_NAMES.flatMap((lab) => ofLab(lab).map((item) => ({ item, lab }))),
+];
 
 export function chartTopology(): ChartTopology {
-  const nodeLab = (name: string) => labOf((l) => l.nodes.map((n) => n.name), name);
-  const linkLab = (name: string) => labOf((l) => l.links.map(linkName), name);
-  // The labs' links after the core's, so a core link keeps its port whatever labs exist.
-  const links = [...LINKS, ...LAB_NAMES.flatMap((lab) => LABS[lab].links)];
   return {
     comment:
       'Generated from libs/topology/src/model.ts by `npm run chart:sync`; a test checks it is current.',
     linkPortBase: LINK_PORT_BASE,
     extraStandbyLinkPortBase: EXTRA_STANDBY_LINK_PORT_BASE,
-    nodes: [...NODES.filter(inChart), ...LAB_NAMES.flatMap((lab) => LABS[lab].nodes)].map(
-      (node) => {
-        const lab = nodeLab(node.name);
-        return { ...chartNode(node), ...(lab ? { lab } : {}) };
-      },
-    ),
+    nodes: withLabs(NODES.filter(inChart), (lab) => LABS[lab].nodes).map(({ item, lab }) => ({
+      ...chartNode(item),
+      ...(lab ? { lab } : {}),
+    })),
     endpoints: ENDPOINTS.map((e) => ({ ...e, component: e.kind })),
-    links: links.map((link, n) => {
-      const lab = linkLab(linkName(link));
-      return {
-        name: linkName(link),
-        client: link.client,
-        server: link.server,
-        port: LINK_PORT_BASE + n,
-        ...(link.dedicatedListener ? { dedicatedListener: true } : {}),
-        ...(link.peerAddress ? { serverPort: 'storage' } : {}),
-        ...(lab ? { lab } : {}),
-      };
-    }),
+    // The labs' links after the core's, so a core link keeps its port whatever labs exist.
+    links: withLabs(LINKS, (lab) => LABS[lab].links).map(({ item: link, lab }, n) => ({
+      name: linkName(link),
+      client: link.client,
+      server: link.server,
+      port: LINK_PORT_BASE + n,
+      ...(link.dedicatedListener ? { dedicatedListener: true } : {}),
+      ...(link.peerAddress ? { serverPort: 'storage' } : {}),
+      ...(lab ? { lab } : {}),
+    })),
     connections: [...CONNECTIONS],
-    labs: Object.fromEntries(
-      LAB_NAMES.map((lab) => [
-        lab,
-        { components: [...new Set(LABS[lab].nodes.map((n) => chartNode(n).component))] },
-      ]),
-    ) as ChartTopology['labs'],
+    slowScrape: { ...SLOW_SCRAPE },
     sentinel: {
       masterName: SENTINEL_MASTER_NAME,
       quorum: SENTINEL_QUORUM,

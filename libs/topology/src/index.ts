@@ -13,3 +13,4 @@ export * from './repository';
 export * from './ports';
 export * from './wait';
 export { cassandraYaml, jmxExporterYaml, rackdcProperties } from './nodes/cassandra';
+export { SLOW_SCRAPE } from './nodes/prometheus';
