@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LINKS, linkName, NODES, type TopologyMap } from '@faultline/topology';
+import { LINKS, NODES, type TopologyMap } from '@faultline/topology';
+import { planningTopology } from './planning-topology';
 import { InvalidDrill, planDrill } from '../src/drills/drill-kinds';
 
-/** The model's topology as control reads it (addresses do not matter to planning). */
-const topology = (roles: Record<string, 'primary' | 'replica'> = {}): TopologyMap => ({
-  version: 1,
-  startedAt: '2026-01-01T00:00:00.000Z',
-  ownerPid: 0,
-  rootDir: '/tmp',
-  keep: false,
-  adminToken: '',
-  stateFile: '/tmp/state.json',
-  nodes: NODES.map((n) => ({ ...n, role: roles[n.name] ?? n.role, host: '127.0.0.1', port: 1 })),
-  links: LINKS.map((l) => ({ ...l, name: linkName(l), listen: '', upstream: '' })),
-});
+const topology = (roles: Record<string, 'primary' | 'replica'> = {}): TopologyMap =>
+  planningTopology(NODES, LINKS, roles);
 
 describe('drill targets that are endpoints', () => {
   it('resolve to the primary when the drill is planned, and the plan records it', () => {

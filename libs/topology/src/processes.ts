@@ -121,6 +121,9 @@ export async function terminate(
 ): Promise<void> {
   if (isAlive(pid)) {
     signal(pid, graceful);
+    // A paused node (a pause drill's SIGSTOP) handles the signal only once it runs again.
+    signal(-pid, 'SIGCONT');
+    signal(pid, 'SIGCONT');
     await waitFor(() => !isAlive(pid), graceMs);
   }
   if (await waitFor(() => !groupAlive(pid), isAlive(pid) ? 0 : 2_000)) return;

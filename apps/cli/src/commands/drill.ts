@@ -20,6 +20,7 @@ const KIND_USAGE: Record<DrillKind, string> = {
   'replication-mode': 'pg-primary --mode async: commits stop waiting for a standby',
   failover: 'pg|redis: a planned switchover, a standby promoted and the endpoint moved',
   'clock-skew': '<service> --offset 30s (backwards: --offset -30s)',
+  pause: '<node|endpoint> [--for 10s]: the process frozen (SIGSTOP) until heal (SIGCONT)',
 };
 
 /** Every drill kind with its target and flags, and what a target is: for the help. */

@@ -5,6 +5,7 @@ import {
   resolveNode,
   type RunningLink,
   type TopologyMap,
+  type TopologyNode,
 } from '@faultline/topology';
 import { FAILOVER_STORES, type FailoverStore, type Switchovers } from '../failover/switchovers';
 import type { DrillKind, DrillKindView, DrillParamSpec, DrillParams } from '@faultline/contracts';
@@ -141,6 +142,9 @@ const nodesAndLinks = (t: TopologyMap) => [
   ...t.links.map((l) => l.name),
 ];
 
+/** Toxiproxy and the consensus lab's raft relay: what the links go through, not a node of the system. */
+const isLinkCarrier = (node: TopologyNode) => node.kind === 'toxiproxy' || node.kind === 'relay';
+
 const KINDS: Record<DrillKind, KindDefinition> = {
   partition: {
     targets: nodesAndLinks,
@@ -187,9 +191,9 @@ const KINDS: Record<DrillKind, KindDefinition> = {
     },
   },
   kill: {
-    // Not Toxiproxy (it carries every link) nor control itself (it heals the drills).
+    // Not Toxiproxy or the raft relay (they carry the links) nor control (it heals the drills).
     targets: (t) => [
-      ...t.nodes.filter((n) => n.kind !== 'toxiproxy' && n.name !== 'control').map((n) => n.name),
+      ...t.nodes.filter((n) => !isLinkCarrier(n) && n.name !== 'control').map((n) => n.name),
       ...ENDPOINT_NAMES,
     ],
     params: [],
@@ -197,6 +201,22 @@ const KINDS: Record<DrillKind, KindDefinition> = {
       footprint: [`node:${target}`],
       apply: (backend, id) => backend.killNode(target, id),
       heal: (backend) => backend.reviveNode(target),
+    }),
+  },
+  pause: {
+    // As kill, and not the workload either: its run would freeze with it, nemesis and all.
+    // The same footprint as a kill: a node paused or killed once is busy (409).
+    targets: (t) => [
+      ...t.nodes
+        .filter((n) => !isLinkCarrier(n) && !['control', 'workload'].includes(n.name))
+        .map((n) => n.name),
+      ...ENDPOINT_NAMES,
+    ],
+    params: [],
+    plan: (_topology, target) => ({
+      footprint: [`node:${target}`],
+      apply: (backend) => backend.pauseNode(target),
+      heal: (backend) => backend.resumeNode(target),
     }),
   },
   'replication-delay': {

@@ -27,6 +27,13 @@ export abstract class FaultBackend {
   abstract killNode(node: string, drillId: string): Promise<void>;
   /** Releases a kill's hold: the node comes back. */
   abstract reviveNode(node: string): Promise<void>;
+  /**
+   * Freezes the node's processes where they are, connections open, until `resumeNode`: a
+   * stop-the-world pause (a long GC, a suspended VM) as its peers and clients see it. Locally
+   * SIGSTOP; in Kubernetes the closest control can do without privileges (see the backend).
+   */
+  abstract pauseNode(node: string): Promise<void>;
+  abstract resumeNode(node: string): Promise<void>;
   /** The id of the kill (or fence) holding the node down, if one does. */
   abstract holdOf(node: string): Promise<string | undefined>;
   /**

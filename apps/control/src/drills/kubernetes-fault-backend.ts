@@ -161,6 +161,12 @@ export class KubernetesFaultBackend extends SharedFaultBackend {
     return { ...this.connect(what), selector, hold };
   }
 
+  async pauseNode(node: string): Promise<void> {
+    throw new Error(`pause ${node}: not available in Kubernetes yet (locally it is a SIGSTOP)`);
+  }
+
+  async resumeNode(): Promise<void> {}
+
   async killNode(node: string, drillId: string): Promise<void> {
     const what = `kill ${node}`;
     const { pods, namespace, selector, hold } = this.target(what, node);

@@ -24,6 +24,30 @@ export class LocalFaultBackend extends SharedFaultBackend {
     super(topology, env, 'LocalFaultBackend');
   }
 
+  /** SIGSTOP to the node's process group (a launcher's children too), then to the process. */
+  async pauseNode(node: string): Promise<void> {
+    this.signal(node, 'SIGSTOP');
+  }
+
+  async resumeNode(node: string): Promise<void> {
+    this.signal(node, 'SIGCONT');
+  }
+
+  private signal(node: string, signal: NodeJS.Signals): void {
+    const { pid } = this.topology.node(node);
+    if (pid === undefined) throw new Error(`${node} has no pid in ${this.topology.stateFile}`);
+    let delivered = false;
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, signal);
+        delivered = true;
+      } catch {
+        // No group of its own, or gone.
+      }
+    }
+    if (!delivered) throw new Error(`${node} (pid ${pid}) is not running`);
+  }
+
   async killNode(node: string, drillId: string): Promise<void> {
     const stateFile = this.topology.stateFile;
     const { pid, host, port } = this.topology.node(node);
@@ -69,6 +93,12 @@ export class LocalFaultBackend extends SharedFaultBackend {
   override async clearAll(): Promise<string[]> {
     const cleared = await super.clearAll();
     await this.attempt(cleared, 'kill holds', async () => writeHolds(this.topology.stateFile, {}));
+    // No node stays frozen past the control that paused it.
+    await this.attempt(cleared, 'pauses', async () => {
+      for (const node of this.topology.current().nodes) {
+        if (node.pid !== undefined && isAlive(node.pid)) this.signal(node.name, 'SIGCONT');
+      }
+    });
     return cleared;
   }
 }

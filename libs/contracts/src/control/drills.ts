@@ -9,6 +9,7 @@ export const DRILL_KINDS = [
   'replication-mode',
   'failover',
   'clock-skew',
+  'pause',
 ] as const;
 export type DrillKind = (typeof DRILL_KINDS)[number];
 
