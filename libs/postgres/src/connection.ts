@@ -1,3 +1,4 @@
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
 import { type PoolConfig, types } from 'pg';
 
 /** libpq's own variables, which `pg` also reads: how every service names its database. */
@@ -7,6 +8,15 @@ export interface PostgresEnvironment {
   PGUSER: string;
   PGPASSWORD?: string;
   PGDATABASE: string;
+}
+
+/** The variables' rules, which a service's environment class extends. */
+export class PostgresVariables implements PostgresEnvironment {
+  @IsString() @IsNotEmpty() PGHOST!: string;
+  @IsInt() @Min(1) @Max(65535) PGPORT: number = 5432;
+  @IsString() @IsNotEmpty() PGUSER!: string;
+  @IsString() @IsOptional() PGPASSWORD?: string;
+  @IsString() @IsNotEmpty() PGDATABASE!: string;
 }
 
 export interface SchemaOptions {

@@ -1,14 +1,9 @@
-import { IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsUrl, Matches } from 'class-validator';
+import { PostgresVariables } from '@faultline/postgres';
 import { SERVICE_URL } from '@faultline/service';
 
 /** The orders service's configuration, validated at start-up (PostgreSQL through libpq's variables). */
-export class OrdersEnvironment {
-  @IsString() @IsNotEmpty() PGHOST!: string;
-  @IsInt() @Min(1) @Max(65535) PGPORT: number = 5432;
-  @IsString() @IsNotEmpty() PGUSER!: string;
-  @IsString() @IsOptional() PGPASSWORD?: string;
-  @IsString() @IsNotEmpty() PGDATABASE!: string;
-
+export class OrdersEnvironment extends PostgresVariables {
   /** Comma-separated host:port list; locally, the link orders-0->kafka-0. */
   @Matches(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, {
     message: 'KAFKA_BROKERS must be host:port[,host:port…]',

@@ -1,11 +1,12 @@
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
+import { PostgresVariables } from '@faultline/postgres';
 
 /**
  * The payments service's configuration, validated at start-up. PostgreSQL is reached
  * with libpq's own variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE), which
  * `pg` reads itself.
  */
-export class PaymentsEnvironment {
+export class PaymentsEnvironment extends PostgresVariables {
   /** How long a commit may wait for a synchronous standby before the request answers 503. */
   @IsInt()
   @Min(100)
@@ -26,25 +27,4 @@ export class PaymentsEnvironment {
   @IsInt()
   @Min(60)
   PAYMENTS_IDEMPOTENCY_TTL_SECONDS: number = 86_400;
-
-  @IsString()
-  @IsNotEmpty()
-  PGHOST!: string;
-
-  @IsInt()
-  @Min(1)
-  @Max(65535)
-  PGPORT: number = 5432;
-
-  @IsString()
-  @IsNotEmpty()
-  PGUSER!: string;
-
-  @IsString()
-  @IsOptional()
-  PGPASSWORD?: string;
-
-  @IsString()
-  @IsNotEmpty()
-  PGDATABASE!: string;
 }
