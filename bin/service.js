@@ -6,7 +6,7 @@
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-const APPS = ['payments', 'catalog', 'orders', 'carts', 'control', 'workload'];
+const APPS = ['payments', 'catalog', 'orders', 'carts', 'ledger', 'control', 'workload'];
 
 const app = process.argv[2];
 if (!APPS.includes(app)) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what faultline's local topology runs on, skipping whatever is present:
-# Debian packages (PostgreSQL 15, Redis + Sentinel, Prometheus, Chromium for the console's tests), the Apache Kafka
+# Debian packages (PostgreSQL 15, Redis + Sentinel, etcd (the consensus lab), Prometheus, Chromium for the console's tests), the Apache Kafka
 # broker jars and Apache Cassandra's (the quorum lab) from Maven, and the Toxiproxy server (Go). Safe to run again: a second
 # run only checks.
 set -euo pipefail
@@ -26,6 +26,8 @@ declare -A wanted=(
   [/usr/bin/redis-server]=redis-server
   [/usr/bin/redis-sentinel]=redis-sentinel
   [/usr/bin/redis-cli]=redis-tools
+  # The consensus lab's Raft cluster.
+  [/usr/bin/etcd]=etcd-server
   [/usr/bin/prometheus]=prometheus
   [/usr/bin/promtool]=prometheus
   [/usr/bin/java]=openjdk-17-jre-headless
@@ -67,7 +69,7 @@ if ((${#missing[@]})); then
     fail "apt-get install failed; run: sudo apt-get install -y ${missing[*]}"
 fi
 # The packages start their own servers where an init system runs; ours must not share their ports.
-for service in postgresql redis-server redis-sentinel prometheus prometheus-node-exporter; do
+for service in postgresql redis-server redis-sentinel prometheus prometheus-node-exporter etcd; do
   if command -v systemctl >/dev/null && systemctl is-active --quiet "$service" 2>/dev/null; then
     say "note: the system's $service service is running; faultline uses its own servers on free ports"
   fi

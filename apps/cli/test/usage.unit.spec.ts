@@ -27,7 +27,7 @@ const COMMAND_OPTIONS: Record<string, string[]> = {
   drills: ['--json'],
   heal: ['--all', '--json'],
   topology: ['--json'],
-  'scenario run': ['--duration', '--seed', '--json'],
+  'scenario run': ['--duration', '--seed', '--lock', '--json'],
   report: ['--json'],
 };
 
@@ -150,9 +150,9 @@ describe('faultline usage errors', () => {
 
   it('refuses a lab that does not exist before starting anything', async () => {
     assertOneLineError(
-      await faultline(env, 'up', '--lab', 'consensus'),
+      await faultline(env, 'up', '--lab', 'paxos'),
       2,
-      'faultline: --lab must be one of quorum, not "consensus"',
+      'faultline: --lab must be one of quorum, consensus, not "paxos"',
     );
   });
 

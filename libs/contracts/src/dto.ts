@@ -4,6 +4,7 @@ export * from './carts/cart.dto';
 export * from './catalog/product.dto';
 export * from './control/console.dto';
 export * from './control/drill.dto';
+export * from './ledger/ledger.dto';
 export * from './orders/order.dto';
 export * from './payments/account.dto';
 export * from './payments/payment.dto';

@@ -4,5 +4,6 @@ export * from './carts/carts';
 export * from './control/console';
 export * from './control/control-api-client';
 export * from './control/drills';
+export * from './ledger/ledger';
 export * from './workload/runs';
 export { MAX_AMOUNT } from './payments/money';

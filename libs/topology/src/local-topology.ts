@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { TopologyError } from './errors';
 import { pgQuery } from './health';
 import {
+  CONSENSUS_MEMBERS,
   DATABASE,
+  RAFT_RELAY,
   dedicatedListenerPort,
   HOST,
   type LabName,
@@ -21,6 +23,8 @@ import {
   type TopologyState,
 } from './model';
 import { launchCassandra, MEMBER_PORTS, memberPort, seesWholeRing } from './nodes/cassandra';
+import { consensusPort, launchEtcd, MEMBER_PEER_PORTS } from './nodes/etcd';
+import { launchRaftRelay } from './nodes/raft-relay';
 import { launchApp } from './nodes/app';
 import { launchKafka } from './nodes/kafka';
 import type { LaunchContext } from './nodes/launch';
@@ -162,6 +166,9 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
     ...nodes
       .filter((n) => n.kind === 'cassandra')
       .flatMap((n) => MEMBER_PORTS.map((port) => memberPort(n.name, port))),
+    ...nodes
+      .filter((n) => n.kind === 'etcd')
+      .flatMap((n) => MEMBER_PEER_PORTS.map((port) => consensusPort(n.name, port))),
   ];
   const ports = new Map<string, number>();
   (await allocatePorts(names.length)).forEach((port, i) => ports.set(names[i]!, port));
@@ -252,6 +259,41 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
       );
       for (const service of LAB_SERVICES.quorum) await startService(service);
     };
+    /**
+     * The consensus lab: the relay its members' peer URLs lead to, then the members together (a
+     * member is healthy once a leader is elected, which takes a majority).
+     */
+    const startConsensus = async () => {
+      const clusterToken = `faultline-${randomBytes(6).toString('hex')}`;
+      const announcedPort = (m: string) => portOf(consensusPort(m, 'announced'));
+      await start(RAFT_RELAY, (s) =>
+        launchRaftRelay(ctx, s, {
+          healthPort: portOf(RAFT_RELAY),
+          clusterToken,
+          members: CONSENSUS_MEMBERS.map((name) => ({
+            name,
+            announcedPort: announcedPort(name),
+            peerPort: portOf(consensusPort(name, 'peer')),
+            linkPorts: Object.fromEntries(
+              CONSENSUS_MEMBERS.filter((m) => m !== name).map((m) => [m, ctx.linkPort(m, name)]),
+            ),
+          })),
+        }),
+      );
+      const peers = CONSENSUS_MEMBERS.map((name) => ({ name, announcedPort: announcedPort(name) }));
+      await allOrFirstError(
+        CONSENSUS_MEMBERS.map((name) =>
+          start(name, (s) =>
+            launchEtcd(ctx, s, {
+              clientPort: portOf(name),
+              peerPort: portOf(consensusPort(name, 'peer')),
+              peers,
+              clusterToken,
+            }),
+          ),
+        ),
+      );
+    };
     // Independent chains start together; within a chain, the primary comes first.
     await allOrFirstError([
       (async () => {
@@ -274,8 +316,14 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
       start('kafka-0', (s) => launchKafka(ctx, s, portOf('kafka-0:controller'))),
       start('zipkin', (s) => launchZipkin(ctx, s)),
       ...(labs.includes('quorum') ? [startRing()] : []),
+      ...(labs.includes('consensus') ? [startConsensus()] : []),
     ]);
-    await Promise.all(SERVICES.map(startService));
+    // The ledgers need PostgreSQL, Redis and etcd, so they start with the core's services.
+    await Promise.all(
+      [...SERVICES, ...(labs.includes('consensus') ? LAB_SERVICES.consensus : [])].map(
+        startService,
+      ),
+    );
     // Every service is scraped, control and the workload too, though they start after Prometheus.
     const scraped = [
       toxiproxy.name,
@@ -284,6 +332,12 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
       node,
       address: `${HOST}:${portOf(node)}`,
     }));
+    // An etcd member serves its metrics on its client port.
+    scraped.push(
+      ...nodes
+        .filter((n) => n.kind === 'etcd')
+        .map((n) => ({ node: n.name, address: `${HOST}:${portOf(n.name)}` })),
+    );
     // A ring member's JMX exporter.
     const members = nodes.filter((n) => n.kind === 'cassandra');
     scraped.push(

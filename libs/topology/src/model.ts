@@ -12,6 +12,8 @@ export type NodeKind =
   | 'sentinel'
   | 'kafka'
   | 'cassandra'
+  | 'etcd'
+  | 'relay'
   | 'toxiproxy'
   | 'prometheus'
   | 'zipkin'
@@ -40,6 +42,13 @@ export interface LinkSpec {
    * announces one address to all its peers, so its peers share one link to it).
    */
   peerAddress?: boolean;
+  /**
+   * A Raft peer link `etcd-i->etcd-j`: the connections member i opens to member j's peer port
+   * (its messages to j, and j's replies streamed back on them). Members announce one peer URL
+   * to all, so the consensus lab's relay listens there and sends each request to the link of
+   * the member that sent it (etcd names the sender in every peer request).
+   */
+  raftPeer?: boolean;
 }
 
 export const linkName = (link: LinkSpec): string => `${link.client}->${link.server}`;
@@ -73,7 +82,7 @@ export const NODES: readonly NodeSpec[] = [
 ];
 
 /** The optional parts of the topology, each started on request (`faultline up --lab quorum`). */
-export const LAB_NAMES = ['quorum'] as const;
+export const LAB_NAMES = ['quorum', 'consensus'] as const;
 export type LabName = (typeof LAB_NAMES)[number];
 
 /**
@@ -98,6 +107,16 @@ export const memberAddress = (member: string): string =>
   `127.0.0.${10 + RING_MEMBERS.indexOf(member as (typeof RING_MEMBERS)[number])}`;
 export const CARTS_NODES = ['carts-a', 'carts-b'] as const;
 
+/** The consensus lab's etcd members: a Raft group of three, a majority two. */
+export const CONSENSUS_MEMBERS = ['etcd-0', 'etcd-1', 'etcd-2'] as const;
+/**
+ * The ledger instances: each appends under a lock. Two processes, not two workers in one, so a
+ * pause drill freezes one holder while the other goes on.
+ */
+export const LEDGER_NODES = ['ledger-a', 'ledger-b'] as const;
+/** The consensus lab's peer relay: where each member's announced peer URL leads (see raftPeer). */
+export const RAFT_RELAY = 'raft-relay';
+
 export interface LabSpec {
   /** In start order, after the core topology's datastores and before control. */
   nodes: readonly NodeSpec[];
@@ -119,6 +138,34 @@ export const LABS: Readonly<Record<LabName, LabSpec>> = {
       ...CARTS_NODES.flatMap((client) =>
         RING_MEMBERS.map((server): LinkSpec => ({ client, server })),
       ),
+    ],
+  },
+  /**
+   * `consensus`: three etcd members, their peer relay, and the two ledger instances. Every
+   * member reaches every other through a link of its own (`etcd-0->etcd-1`, by the relay), so a
+   * partition of a member cuts it off from both others both ways. Each ledger instance reaches
+   * every member, the PostgreSQL primary (the ledger's storage) and the Redis primary (Redlock)
+   * through links of its own.
+   */
+  consensus: {
+    nodes: [
+      { name: RAFT_RELAY, kind: 'relay', role: 'proxy' },
+      ...CONSENSUS_MEMBERS.map((name): NodeSpec => ({ name, kind: 'etcd', role: 'member' })),
+      ...LEDGER_NODES.map((name): NodeSpec => ({ name, kind: 'app', role: 'service' })),
+    ],
+    links: [
+      ...CONSENSUS_MEMBERS.flatMap((client) =>
+        CONSENSUS_MEMBERS.filter((server) => server !== client).map((server): LinkSpec => ({
+          client,
+          server,
+          raftPeer: true,
+        })),
+      ),
+      ...LEDGER_NODES.flatMap((client) => [
+        ...CONSENSUS_MEMBERS.map((server): LinkSpec => ({ client, server })),
+        { client, server: 'pg-primary' },
+        { client, server: 'redis-primary' },
+      ]),
     ],
   },
 };

@@ -1,5 +1,14 @@
 import { dirname, join } from 'node:path';
-import { CARTS_NODES, DATABASE, HOST, type LabName, memberAddress, RING_MEMBERS } from './model';
+import {
+  CARTS_NODES,
+  CONSENSUS_MEMBERS,
+  DATABASE,
+  HOST,
+  type LabName,
+  LEDGER_NODES,
+  memberAddress,
+  RING_MEMBERS,
+} from './model';
 
 /** What a service's environment is built from: the ports of the topology it runs in. */
 export interface ServiceEnvContext {
@@ -105,6 +114,19 @@ export const LAB_SERVICES: Readonly<Record<LabName, readonly ServiceSpec[]>> = {
       CASSANDRA_ANNOUNCED_ADDRESSES: perMember(memberAddress),
     }),
   })),
+  consensus: LEDGER_NODES.map((node): ServiceSpec => ({
+    node,
+    app: 'ledger',
+    env: (ctx) => ({
+      ...common('ledger', node, ctx),
+      // Its storage, its Redlock instance and every etcd member, each through its own link.
+      ...postgres(node, ctx),
+      REDIS_URL: `redis://${HOST}:${ctx.linkPort(node, 'redis-primary')}`,
+      ETCD_MEMBERS: CONSENSUS_MEMBERS.map(
+        (m) => `${m}=http://${HOST}:${ctx.linkPort(node, m)}`,
+      ).join(','),
+    }),
+  })),
 };
 
 /**
@@ -139,6 +161,13 @@ export const WORKLOAD_SERVICE: ServiceSpec = {
     CONTROL_URL: ctx.serviceUrl('control'),
     ...(ctx.labs.includes('quorum')
       ? { CARTS_A_URL: ctx.serviceUrl('carts-a'), CARTS_B_URL: ctx.serviceUrl('carts-b') }
+      : {}),
+    ...(ctx.labs.includes('consensus')
+      ? {
+          LEDGER_A_URL: ctx.serviceUrl('ledger-a'),
+          LEDGER_B_URL: ctx.serviceUrl('ledger-b'),
+          ETCD_MEMBERS: CONSENSUS_MEMBERS.map((m) => `${m}=${ctx.serviceUrl(m)}`).join(','),
+        }
       : {}),
     FAULTLINE_REPORTS_DIR: join(dirname(ctx.stateFile), 'reports'),
     WORKLOAD_BACKGROUND_RATE: String(ctx.workloadRate),

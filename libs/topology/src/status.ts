@@ -73,6 +73,11 @@ async function probe(node: TopologyNode): Promise<boolean> {
       return kafkaHealthy(node);
     case 'cassandra':
       return cassandraHealthy(node);
+    case 'relay':
+      return httpOk(`${node.url}/health`);
+    case 'etcd':
+      // Healthy: this member knows a leader and can reach a majority.
+      return httpOk(`${node.url}/health`);
     case 'toxiproxy':
       return httpOk(`${node.url}/version`);
     case 'prometheus':

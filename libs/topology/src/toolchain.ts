@@ -66,6 +66,9 @@ export const provisionedClasspath = (
   name: 'kafkaClasspathFile' | 'cassandraClasspathFile',
 ): string => readFileSync(provisionedTool(name), 'utf8').trim();
 
+/** The consensus lab's etcd server (Debian's etcd-server), looked up only when the lab starts. */
+export const etcdServer = (): string => required(onPath('etcd'), 'etcd (the consensus lab)');
+
 export function resolveToolchain(): Toolchain {
   const pgBinDir = process.env.FAULTLINE_PG_BIN ?? '/usr/lib/postgresql/15/bin';
   required(join(pgBinDir, 'postgres'), `PostgreSQL server (${pgBinDir}/postgres)`);

@@ -211,7 +211,7 @@ export const upCommand = (cli: CommandContext): Command =>
     .option('--keep', 'keep its data directory after it stops')
     .option(
       '--lab <name>',
-      `also start an optional lab (repeatable): ${LAB_NAMES.join(', ')} (quorum: a 3-node Cassandra ring and the carts service)`,
+      `also start an optional lab (repeatable): ${LAB_NAMES.join(', ')} (quorum: a 3-node Cassandra ring and the carts service; consensus: a 3-member etcd cluster and the ledger service)`,
       parseLab,
     )
     .addOption(jsonOption('with --detach: print the status as `status --json` does'))

@@ -11,6 +11,7 @@ import {
 } from '../model';
 import { ToxiproxyClient } from '../toxiproxy-client';
 import { memberPort } from './cassandra';
+import { consensusPort } from './etcd';
 import { launch, type LaunchContext } from './launch';
 
 export async function launchToxiproxy(ctx: LaunchContext, spec: NodeSpec): Promise<RunningNode> {
@@ -32,7 +33,11 @@ function linkAddresses(ctx: LaunchContext, link: LinkSpec): { listen: string; up
     const port = ctx.portOf(memberPort(link.server, 'storage'));
     return { listen: `${memberAddress(link.server)}:${port}`, upstream: `${HOST}:${port}` };
   }
-  const upstream = link.dedicatedListener ? dedicatedListenerPort(link) : link.server;
+  const upstream = link.dedicatedListener
+    ? dedicatedListenerPort(link)
+    : link.raftPeer
+      ? consensusPort(link.server, 'peer')
+      : link.server;
   return {
     listen: `${HOST}:${ctx.linkPort(link.client, link.server)}`,
     upstream: `${HOST}:${ctx.portOf(upstream)}`,

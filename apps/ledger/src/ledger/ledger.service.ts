@@ -1,0 +1,93 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConflictException, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { DEFAULT_HOLD_MS, type AppendFailureReason } from '@faultline/contracts';
+import type { AppendDto, LockHolderDto } from '@faultline/contracts/dto';
+import type { LedgerEntry, LedgerRejection } from '@faultline/history';
+import { LedgerEnvironment } from '../config/ledger-environment';
+import { type LockGrant, LockTimeout, LockUnavailable } from '../locks/lock-grant';
+import { Locks } from '../locks/locks';
+import { LedgerMetrics } from './ledger-metrics';
+import { FencedWrite, LedgerStore } from './ledger-store';
+
+/**
+ * An append: take the resource's lock, hold it for the request's holdMs (the work done under
+ * it, where a pause drill freezes the holder), write, give the lock back. Nothing checks the
+ * lease before the write: a check would race the pause just the same, which is the lesson.
+ */
+@Injectable()
+export class LedgerService {
+  private readonly logger = new Logger('Ledger');
+  /** The grants this instance holds now, by resource. */
+  private readonly holding = new Map<string, LockGrant>();
+
+  constructor(
+    private readonly locks: Locks,
+    private readonly store: LedgerStore,
+    private readonly metrics: LedgerMetrics,
+    private readonly env: LedgerEnvironment,
+  ) {}
+
+  async append(resource: string, dto: AppendDto): Promise<LedgerEntry> {
+    const waited = performance.now();
+    const grant = await this.locks.acquire(dto.lock, resource).catch((err: unknown) => {
+      throw this.refusal(dto, err);
+    });
+    this.metrics.granted(dto.lock, (performance.now() - waited) / 1000);
+    this.holding.set(resource, grant);
+    try {
+      await sleep(dto.holdMs ?? DEFAULT_HOLD_MS);
+      const entry = await this.store.append(
+        { resource, request: dto.request, writer: this.env.FAULTLINE_NODE },
+        grant,
+      );
+      const overrunMs = entry.writtenAtMs - (grant.grantedAtMs + grant.leaseMs);
+      if (overrunMs > 0) {
+        this.logger.warn(
+          `${dto.request} wrote ${Math.round(overrunMs)} ms after its ${dto.lock} lease on ${resource} ended`,
+        );
+      }
+      this.metrics.appended(dto.lock, 'written');
+      return entry;
+    } catch (err) {
+      throw this.refusal(dto, err);
+    } finally {
+      this.holding.delete(resource);
+      await grant.release();
+    }
+  }
+
+  /** Whether this instance holds the resource's lock now, and since when. */
+  holder(resource: string): LockHolderDto {
+    const grant = this.holding.get(resource);
+    if (!grant) return { held: false };
+    const { mode: lock, token, grantedAtMs, leaseMs } = grant;
+    return { held: true, lock, token, grantedAtMs, leaseMs };
+  }
+
+  read(resource: string): Promise<{ entries: LedgerEntry[]; rejections: LedgerRejection[] }> {
+    return this.store.read(resource);
+  }
+
+  /** A lock or storage refusal as the API's answer; anything else is a bug and stays one. */
+  private refusal(dto: AppendDto, err: unknown): unknown {
+    const answer = (reason: AppendFailureReason, extra: object = {}) => {
+      this.metrics.appended(dto.lock, reason);
+      // `outcome: failed`: nothing was written, which a client cannot tell from a 503 alone.
+      return {
+        error: reason,
+        outcome: 'failed',
+        message: (err as Error).message,
+        lock: dto.lock,
+        ...extra,
+      };
+    };
+    if (err instanceof FencedWrite) {
+      return new ConflictException(answer('fenced', { rejection: err.rejection }));
+    }
+    if (err instanceof LockTimeout) return new ServiceUnavailableException(answer('lock-timeout'));
+    if (err instanceof LockUnavailable) {
+      return new ServiceUnavailableException(answer('lock-unavailable'));
+    }
+    return err;
+  }
+}
