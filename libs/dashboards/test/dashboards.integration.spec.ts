@@ -13,9 +13,9 @@ interface PromAnswer<T> {
 
 describe('dashboards against the live topology', { timeout: 600_000 }, () => {
   let topology: TopologyState;
-  // The Quorum dashboard's series exist only with `--lab quorum`, which this topology leaves off.
+  // The labs' dashboards' series exist only with their labs, which this topology leaves off.
   const dashboards = loadDashboards(join(repoRoot(), 'grafana', 'dashboards')).filter(
-    (d) => d.uid !== 'faultline-quorum',
+    (d) => !['faultline-quorum', 'faultline-consensus'].includes(d.uid),
   );
   const prometheus = () => topology.nodes.find((n) => n.name === 'prometheus')!.url!;
   const query = (expr: string) =>

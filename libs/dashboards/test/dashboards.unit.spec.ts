@@ -29,10 +29,11 @@ const provisionedUids = [
 ].map((m) => m[1]);
 
 describe('Grafana dashboards', () => {
-  it('are the seven the product promises, each with a unique uid', () => {
+  it('are the eight the product promises, each with a unique uid', () => {
     assert.deepEqual(dashboards.map((d) => d.uid).sort(), [
       'faultline-cap-overview',
       'faultline-clocks-ordering',
+      'faultline-consensus',
       'faultline-drills-network',
       'faultline-quorum',
       'faultline-replication',

@@ -97,7 +97,7 @@ describe('panel queries', () => {
     assert.equal(durationSeconds(timeInterval), SCRAPE_INTERVAL_SECONDS);
   });
 
-  it('of every panel of the seven dashboards leave no variable unreplaced', () => {
+  it('of every panel of the eight dashboards leave no variable unreplaced', () => {
     let count = 0;
     for (const { dashboard, panel } of panels) {
       for (const q of panelQueries(panel, window15m)) {

@@ -6,7 +6,7 @@
  * since control started (so faultline_drill_active and faultline_drills_total have no series at
  * all), no 5xx, no stale read, no failover, no compensation, no hint, no read repair.
  */
-import { CARTS_NODES, RING_MEMBERS } from '@faultline/topology';
+import { CARTS_NODES, CONSENSUS_MEMBERS, RING_MEMBERS } from '@faultline/topology';
 
 /** One series of a promtool test: its selector and its values in promtool's notation. */
 export interface InputSeries {
@@ -136,6 +136,20 @@ export const QUIET_PLAYGROUND: InputSeries[] = [
       ),
     ),
     gauge('faultline_cassandra_ownership_ratio', { node }, 0.3333),
+  ]),
+  // The consensus lab's members: etcd-0 leads in term 2, every member healthy and up to date,
+  // nothing proposed or failed since start.
+  ...each(CONSENSUS_MEMBERS, (node) => [
+    gauge('faultline_etcd_is_leader', { node }, node === 'etcd-0' ? 1 : 0),
+    gauge('faultline_etcd_leader', { node, leader: 'etcd-0' }, 1),
+    gauge('faultline_etcd_raft_term', { node }, 2),
+    gauge('faultline_etcd_raft_index', { node }, 17),
+    gauge('faultline_etcd_raft_applied_index', { node }, 17),
+    gauge('faultline_etcd_member_healthy', { node }, 1),
+    counter('etcd_server_leader_changes_seen_total', { node }, 1),
+    gauge('etcd_server_proposals_committed_total', { node }, 17),
+    counter('etcd_server_proposals_failed_total', { node }, 0),
+    gauge('etcd_server_proposals_pending', { node }, 0),
   ]),
   // The carts instances, which no scenario drives yet, answer Prometheus's scrapes.
   ...each(CARTS_NODES, (node) =>

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { TopologySource } from '../topology/topology-source';
 import { CassandraOwnershipProbe } from './cassandra-ownership.probe';
+import { EtcdConsensusProbe } from './etcd-consensus.probe';
 import { ClockSkewProbe } from './clock-skew.probe';
 import { DatastoreRoleProbe } from './datastore-role.probe';
 import { LinkStateProbe } from './link-state.probe';
@@ -41,8 +42,9 @@ export class ObserverService implements OnApplicationBootstrap, OnApplicationShu
     links: LinkStateProbe,
     roles: DatastoreRoleProbe,
     ringOwnership: CassandraOwnershipProbe,
+    consensus: EtcdConsensusProbe,
   ) {
-    this.probes = [postgres, redis, clockSkew, links, roles, ringOwnership];
+    this.probes = [postgres, redis, clockSkew, links, roles, ringOwnership, consensus];
   }
 
   onApplicationBootstrap(): void {
