@@ -1,27 +1,13 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { ReportView } from '@faultline/contracts';
-import { loadDashboards, queries } from '@faultline/dashboards';
-import { eventually, httpJson, ScenarioBench } from '@faultline/testing';
-import { repoRoot } from '@faultline/topology';
-
-const result = (report: ReportView, checker: string) => {
-  const found = report.results.find((r) => r.checker === checker);
-  assert.ok(found, `${checker} judged the run: ${report.results.map((r) => r.checker).join(', ')}`);
-  return found;
-};
-
-/** The whole report, for an assertion's message. */
-const shown = (report: ReportView) =>
-  JSON.stringify(
-    report.results.map(({ checker, valid, anomalies, stats }) => ({
-      checker,
-      valid,
-      anomalies,
-      stats,
-    })),
-  );
+import {
+  assertPanelsAnswer,
+  checkerResult as result,
+  eventually,
+  httpJson,
+  ScenarioBench,
+  shownResults as shown,
+} from '@faultline/testing';
 
 describe('the quorum lab: a Cassandra ring of three and the carts', { timeout: 900_000 }, () => {
   const bench = new ScenarioBench({ labs: ['quorum'] });
@@ -118,22 +104,8 @@ describe('the quorum lab: a Cassandra ring of three and the carts', { timeout: 9
   });
 
   it('the Quorum dashboard: every panel query answers with a number once hints were replayed', async () => {
-    const [quorum] = loadDashboards(join(repoRoot(), 'grafana', 'dashboards')).filter(
-      (d) => d.uid === 'faultline-quorum',
-    );
-    assert.ok(quorum, 'grafana/dashboards has the Quorum dashboard');
     const prometheus = bench.running.url('prometheus');
-    for (const { where, expr } of queries(quorum).filter((q) => !q.where.endsWith('annotation'))) {
-      await eventually(async () => {
-        const answer = await httpJson<{ data: { result: { value: [number, string] }[] } }>(
-          `${prometheus}/api/v1/query?query=${encodeURIComponent(expr)}`,
-        );
-        assert.ok(
-          answer.body.data.result.some((s) => Number.isFinite(Number(s.value[1]))),
-          `${where}: no number for ${expr}`,
-        );
-      }, 20_000);
-    }
+    await assertPanelsAnswer(prometheus, 'faultline-quorum');
     const delivered = await httpJson<{ data: { result: { value: [number, string] }[] } }>(
       `${prometheus}/api/v1/query?query=${encodeURIComponent('sum(faultline_cassandra_hints_dispatched_total{outcome="delivered"})')}`,
     );

@@ -57,12 +57,26 @@ describe('scenarios under wall-clock ordering', { timeout: 900_000 }, () => {
     const lab = await bench.start('quorum', 10);
     assert.equal(lab.status, 409, JSON.stringify(lab.body));
     assert.match(JSON.stringify(lab.body), /needs the quorum lab.*faultline up --lab quorum/);
+    const consensus = await bench.start('lock-pause', 10, undefined, { lock: 'etcd-fenced' });
+    assert.equal(consensus.status, 409, JSON.stringify(consensus.body));
+    assert.match(
+      JSON.stringify(consensus.body),
+      /needs the consensus lab.*faultline up --lab consensus/,
+    );
     for (const [scenario, duration, seed, message] of [
       ['toString', 10, undefined, /scenario must be one of: baseline, cp-vs-ap/],
       ['baseline', 7, undefined, /durationSeconds must be an integer from 8 to 3600/],
       ['baseline', 10, null, /seed must be an integer from 0 to 4294967295/],
     ] as const) {
       const bad = await bench.start(scenario, duration, seed);
+      assert.equal(bad.status, 400, JSON.stringify(bad.body));
+      assert.match(JSON.stringify(bad.body), message);
+    }
+    for (const [scenario, lock, message] of [
+      ['lock-pause', 'zookeeper', /lock must be one of: redlock, etcd-lease, etcd-fenced/],
+      ['baseline', 'redlock', /lock applies to the consensus lab's lock-pause, not to baseline/],
+    ] as const) {
+      const bad = await bench.start(scenario, 10, undefined, { lock });
       assert.equal(bad.status, 400, JSON.stringify(bad.body));
       assert.match(JSON.stringify(bad.body), message);
     }

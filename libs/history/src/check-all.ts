@@ -3,7 +3,10 @@ import { checkBank } from './checkers/bank';
 import { checkCartConvergence } from './checkers/carts/convergence';
 import { checkCartLww } from './checkers/carts/lww';
 import { checkStaleCarts } from './checkers/carts/staleness';
+import { checkLockSafety } from './checkers/lock-safety';
 import { checkLostUpdates } from './checkers/lost-updates';
+import { checkRaftMajority } from './checkers/raft-majority';
+import { checkRegisterLinearizability } from './checkers/register-linearizability';
 import { checkLostWrites } from './checkers/lost-writes';
 import { checkPayments } from './checkers/payments';
 import { checkSaga } from './checkers/saga';
@@ -26,7 +29,15 @@ export const CHECKERS = [
  */
 export const CART_CHECKERS = ['cart-staleness', 'cart-convergence', 'cart-lww'] as const;
 
-export type CheckerName = (typeof CHECKERS)[number] | (typeof CART_CHECKERS)[number];
+/** The consensus lab's checkers, run only when asked for, as the quorum lab's. */
+export const CONSENSUS_CHECKERS = [
+  'lock-safety',
+  'raft-majority',
+  'register-linearizability',
+] as const;
+
+export type CheckerName =
+  (typeof CHECKERS)[number] | (typeof CART_CHECKERS)[number] | (typeof CONSENSUS_CHECKERS)[number];
 
 export interface CheckAllOptions extends StalenessOptions {
   /** The bank's total (sum of all balances); without it the bank checker cannot say valid. */
@@ -59,6 +70,9 @@ export function checkAll(history: History, options: CheckAllOptions = {}): Check
         convergenceLimitSeconds: options.cartConvergenceLimitSeconds,
       }),
     'cart-lww': () => checkCartLww(history),
+    'lock-safety': () => checkLockSafety(history),
+    'raft-majority': () => checkRaftMajority(history),
+    'register-linearizability': () => checkRegisterLinearizability(history),
   };
   return (options.checkers ?? CHECKERS).map((name) => run[name]());
 }

@@ -15,7 +15,7 @@
  *   `checkLostUpdates(h)`, `checkSaga(h)`; `checkAll(h, opts)` runs them and `verdict(results)`
  *   sums them up. The quorum lab's cart checkers, `checkStaleCarts(h, {replicationFactor})`,
  *   `checkCartConvergence(h, {convergenceLimitSeconds})` and `checkCartLww(h)`, run only when
- *   named (`CART_CHECKERS`). The longer ones are composed from small named checks (compose.ts, as Jepsen's
+ *   named (`CART_CHECKERS`); so does the consensus lab's `checkLockSafety(h)` (`CONSENSUS_CHECKERS`). The longer ones are composed from small named checks (compose.ts, as Jepsen's
  *   `checker/compose`).
  */
 export {
@@ -65,6 +65,12 @@ export type {
   FinalOrdersOk,
   FinalPaymentsOk,
   FinalReadOk,
+  LedgerAppendOk,
+  LedgerAppendRejected,
+  LedgerAppendRequest,
+  LedgerEntry,
+  LedgerFinalReadOk,
+  LedgerRejection,
   OrderItem,
   OrderOk,
   OrderRequest,
@@ -73,6 +79,11 @@ export type {
   PayRequest,
   ReadBalancesOk,
   ReadConsistency,
+  RaftStatusOk,
+  RaftStatusRequest,
+  RegisterReadOk,
+  RegisterReadRequest,
+  RegisterWriteRequest,
   TransferOk,
   TransferRequest,
   WriteTimestamp,
@@ -85,8 +96,15 @@ export { checkSaga } from './checkers/saga';
 export { type CartStalenessOptions, checkStaleCarts } from './checkers/carts/staleness';
 export { type CartConvergenceOptions, checkCartConvergence } from './checkers/carts/convergence';
 export { checkCartLww } from './checkers/carts/lww';
+export { checkLockSafety, type LockSafetyAnomaly } from './checkers/lock-safety';
+export { checkRaftMajority, type RaftMajorityAnomaly } from './checkers/raft-majority';
+export {
+  checkRegisterLinearizability,
+  type RegisterLinearizabilityOptions,
+} from './checkers/register-linearizability';
 export {
   CART_CHECKERS,
+  CONSENSUS_CHECKERS,
   type CheckAllOptions,
   checkAll,
   type CheckerName,

@@ -29,6 +29,14 @@ export const OPERATIONS = {
   cartReplace: 'cart-replace',
   cartRead: 'cart-read',
   cartFinalRead: 'cart-final-read',
+  // Ledger (the consensus lab): appends under a lock, and the ledger as the storage kept it.
+  ledgerAppend: 'ledger-append',
+  ledgerFinalRead: 'ledger-final-read',
+  // A register in etcd (the consensus lab): linearizable writes and reads of one key.
+  registerWrite: 'register-write',
+  registerRead: 'register-read',
+  // Each etcd member's own view of the Raft group (the workload asks every member directly).
+  raftStatus: 'raft-status',
   // Nemesis.
   drill: 'drill',
   heal: 'heal',
@@ -228,6 +236,80 @@ export interface DrillOk {
 }
 
 // ---- reading values defensively (for the checkers) ----
+
+// Ledger (the consensus lab): a writer takes the resource's lock, holds it for a while, and
+// appends an entry; the storage (PostgreSQL) stamps each entry with its position and time. In
+// the fenced mode the storage refuses an entry whose token is lower than one it has accepted,
+// and keeps the refusal. Times are epoch milliseconds: the grant on the writer's real clock,
+// the landing on the storage's.
+
+/** `POST /ledger/appends`: `request` is the op's own id, kept with the entry or the refusal. */
+export interface LedgerAppendRequest {
+  request: string;
+  resource: string;
+  lock: string;
+  holdMs: number;
+}
+/** An entry as the storage kept it. */
+export interface LedgerEntry {
+  seq: number;
+  request: string;
+  writer: string;
+  /** The lock mode it was written under. */
+  lock: string;
+  /** The lock's fencing token (the etcd key's revision); null for a lock without one (Redlock). */
+  token: number | null;
+  grantedAtMs: number;
+  leaseMs: number;
+  writtenAtMs: number;
+}
+/** A write the storage refused: its token was lower than `fence`, the highest it had accepted. */
+export interface LedgerRejection {
+  request: string;
+  writer: string;
+  token: number;
+  fence: number;
+  grantedAtMs: number;
+  leaseMs: number;
+  rejectedAtMs: number;
+}
+/** The ok of an append: the entry landed. A refused one fails with `{ rejection }`. */
+export interface LedgerAppendOk {
+  entry: LedgerEntry;
+}
+export interface LedgerAppendRejected {
+  rejection: LedgerRejection;
+}
+/** Every entry and refusal of a resource, in the storage's order, read after heal. */
+export interface LedgerFinalReadOk {
+  resource: string;
+  lock: string;
+  entries: LedgerEntry[];
+  rejections: LedgerRejection[];
+}
+
+// Register (the consensus lab): one etcd key per register, written with unique values and read
+// linearizably (a quorum read); `null` reads a key never written.
+export interface RegisterWriteRequest {
+  key: string;
+  value: number;
+}
+export interface RegisterReadRequest {
+  key: string;
+}
+export interface RegisterReadOk {
+  value: number | null;
+}
+/** `raft-status` of one member: the leader it follows (null: none) in its term. */
+export interface RaftStatusRequest {
+  member: string;
+}
+export interface RaftStatusOk {
+  member: string;
+  leader: string | null;
+  term: number;
+  index: number;
+}
 
 export type Json = Record<string, unknown>;
 

@@ -5,3 +5,4 @@ export * from './answers';
 export * from './port-open';
 export * from './supervised-topology';
 export * from './scenario-bench';
+export * from './dashboard-answers';

@@ -1,8 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Argument, Command } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import {
   type ControlApiClient,
   DEFAULT_DURATION_SECONDS,
+  DEFAULT_LOCK_MODE,
+  LOCK_MODES,
+  type LockMode,
   MAX_SEED,
   type RunRequest,
   type RunView,
@@ -68,6 +71,8 @@ async function runScenario(
   return EXIT_CODE[run.verdict ?? 'unknown'];
 }
 
+type ScenarioFlags = JsonFlag & { duration?: string; seed?: string; lock?: LockMode };
+
 /**
  * `faultline scenario run <name>`: starts the run through control, shows its progress,
  * then prints the report (Markdown, or JSON with --json).
@@ -85,11 +90,18 @@ export const scenarioCommand = (cli: CommandContext): Command =>
         '--seed <n>',
         `the seed of the run's operations (0 to ${MAX_SEED}): the same seed replays the same operations and drills (default: a random one, printed)`,
       )
+      .addOption(
+        new Option(
+          '--lock <mode>',
+          `lock-pause: the lock the ledger takes (default ${DEFAULT_LOCK_MODE})`,
+        ).choices(LOCK_MODES),
+      )
       .addOption(jsonOption('print the report as JSON, without the progress'))
       .addHelpText('after', ({ command }) => `\n${helpParagraph(command, SCENARIO_EXIT_CODES)}`)
       .action(
-        cli.action(async (name: string, flags: JsonFlag & { duration?: string; seed?: string }) => {
+        cli.action(async (name: string, flags: ScenarioFlags) => {
           const request: RunRequest = { scenario: name };
+          if (flags.lock !== undefined) request.lock = flags.lock;
           if (flags.duration !== undefined) {
             const ms = flagDuration('duration', flags.duration, 's', false);
             request.durationSeconds = Math.round(ms / 1000);

@@ -20,6 +20,9 @@ export const SERVICE_OF_FUNCTION: Readonly<Record<string, ServiceName>> = {
   [OPERATIONS.cartAdd]: 'carts',
   [OPERATIONS.cartReplace]: 'carts',
   [OPERATIONS.cartRead]: 'carts',
+  [OPERATIONS.ledgerAppend]: 'ledger',
+  [OPERATIONS.registerWrite]: 'ledger',
+  [OPERATIONS.registerRead]: 'ledger',
 };
 
 /** What an operation completed with, as the history records it. */

@@ -1,4 +1,15 @@
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import { ETCD_MEMBERS_FORMAT, ETCD_MEMBERS_MESSAGE } from '@faultline/contracts';
 import { SERVICE_URL } from '@faultline/service';
 
 /** The workload's configuration, validated at start-up: the services it drives and where reports go. */
@@ -11,6 +22,13 @@ export class WorkloadEnvironment {
   /** The quorum lab's carts instances, when the topology runs the lab. */
   @IsOptional() @IsUrl(SERVICE_URL) CARTS_A_URL?: string;
   @IsOptional() @IsUrl(SERVICE_URL) CARTS_B_URL?: string;
+  /** The consensus lab's ledger instances, when the topology runs the lab. */
+  @IsOptional() @IsUrl(SERVICE_URL) LEDGER_A_URL?: string;
+  @IsOptional() @IsUrl(SERVICE_URL) LEDGER_B_URL?: string;
+  /** The consensus lab's etcd members, reached directly: `etcd-0=http://host:port,…`. */
+  @IsOptional()
+  @Matches(ETCD_MEMBERS_FORMAT, { message: ETCD_MEMBERS_MESSAGE })
+  ETCD_MEMBERS?: string;
   /** Scenarios trigger and heal their drills through the control API. */
   @IsUrl(SERVICE_URL) CONTROL_URL!: string;
 

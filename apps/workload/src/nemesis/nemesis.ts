@@ -23,13 +23,24 @@ export class Nemesis {
    * Performs every step at its time (from now), then waits for the schedule's end; `onStep` hears
    * of each step done. A drill control refuses fails the run: the scenario would not be what it says.
    */
-  async perform(schedule: NemesisSchedule, onStep: (step: NemesisStep) => void): Promise<void> {
+  async perform(
+    schedule: NemesisSchedule,
+    onStep: (step: NemesisStep) => void,
+    /**
+     * Awaited before each drill, with the drill: answers the drill to start. A drill that must
+     * catch the system in a given state waits for it; one aimed at a role (the Raft leader) is
+     * aimed at the node that holds it now.
+     */
+    beforeDrill: (drill: ScheduledDrill) => Promise<ScheduledDrill> = async (drill) => drill,
+  ): Promise<void> {
     const start = Date.now();
     const until = (seconds: number) => sleep(Math.max(0, start + seconds * 1000 - Date.now()));
     for (const step of schedule.steps) {
       await until(step.atSeconds);
-      if (step.f === OPERATIONS.drill) await this.drill(step.drill, schedule.drillTtlSeconds);
-      else await this.heal();
+      if (step.f === OPERATIONS.drill) {
+        await this.drill(await beforeDrill(step.drill), schedule.drillTtlSeconds);
+      }
+      if (step.f === OPERATIONS.heal) await this.heal();
       onStep(step);
     }
     await until(schedule.endSeconds);

@@ -74,14 +74,22 @@ const VERDICT_LINE: Record<string, string> = {
     'after heal every replica holds every acknowledged add (hints and repair), within the limit',
   'cart-lww':
     'a replace acknowledged later is not lost to an earlier one (last-write-wins by timestamp)',
+  'lock-safety':
+    'mutual exclusion: no entry lands after one written under a later grant of the lock (a stale holder’s write); refused writes are reported',
+  'raft-majority':
+    'no write through a member cut off from the majority is acknowledged; the time to elect a new leader and the write gap are reported',
+  'register-linearizability':
+    'every register read and write fits one order consistent with real time (Wing & Gong / Lowe search, as Knossos and Porcupine)',
 };
 
 /** The run's seed, and the command that replays its operations and drill schedule. */
-const replay = ({ seed, scenario }: Report): string[] =>
+const replay = ({ seed, scenario, settings }: Report): string[] =>
   seed === undefined
     ? []
     : [
-        `Seed ${seed}: replay this run with \`faultline scenario run ${scenario} --seed ${seed}\`.`,
+        `Seed ${seed}: replay this run with \`faultline scenario run ${scenario} --seed ${seed}${
+          settings.LOCK === undefined ? '' : ` --lock ${settings.LOCK}`
+        }\`.`,
         '',
       ];
 

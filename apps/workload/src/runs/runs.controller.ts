@@ -34,7 +34,7 @@ export class RunsController {
   })
   start(@Body() body: StartRunDto): RunView {
     const duration = body.durationSeconds ?? DEFAULT_DURATION_SECONDS;
-    return view(this.runs.start(body.scenario, duration, body.seed));
+    return view(this.runs.start(body.scenario, duration, body.seed, body.lock));
   }
 
   @Get(':id')

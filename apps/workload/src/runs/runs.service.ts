@@ -1,5 +1,10 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import type { ScenarioName } from '@faultline/contracts';
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
+import type { LockMode, ScenarioName } from '@faultline/contracts';
 import { WorkloadEnvironment } from '../config/workload-environment';
 import { randomSeed } from '../generator/random';
 import { scenarioNamed } from '../scenarios/scenarios';
@@ -16,11 +21,30 @@ export class RunsService {
    * Starts a run of a scenario the request DTO has validated, with its seed or one picked at
    * random; 409 when it needs a lab the topology does not run, or while another is running.
    */
-  start(name: ScenarioName, durationSeconds: number, seed = randomSeed()): ScenarioRun {
+  start(
+    name: ScenarioName,
+    durationSeconds: number,
+    seed = randomSeed(),
+    lock?: LockMode,
+  ): ScenarioRun {
     const scenario = scenarioNamed(name);
-    if (scenario.carts && !(this.env.CARTS_A_URL && this.env.CARTS_B_URL)) {
+    if (lock !== undefined && !scenario.ledger) {
+      throw new BadRequestException(
+        `lock applies to the consensus lab's lock-pause, not to ${name}`,
+      );
+    }
+    const lab = scenario.carts
+      ? 'quorum'
+      : scenario.ledger || scenario.raft
+        ? 'consensus'
+        : undefined;
+    const labRuns = {
+      quorum: this.env.CARTS_A_URL && this.env.CARTS_B_URL,
+      consensus: this.env.LEDGER_A_URL && this.env.LEDGER_B_URL && this.env.ETCD_MEMBERS,
+    };
+    if (lab && !labRuns[lab]) {
       throw new ConflictException(
-        `scenario ${name} needs the quorum lab, which this topology does not run: start it with \`faultline up --lab quorum\``,
+        `scenario ${name} needs the ${lab} lab, which this topology does not run: start it with \`faultline up --lab ${lab}\``,
       );
     }
     const running = [...this.runs.values()].find((r) => !['done', 'failed'].includes(r.phase));
@@ -29,7 +53,7 @@ export class RunsService {
         `run ${running.id} (${running.scenario.name}) is still in progress`,
       );
     }
-    const run = new ScenarioRun(scenario, durationSeconds, seed, this.env);
+    const run = new ScenarioRun(scenario, durationSeconds, seed, this.env, lock);
     this.runs.set(run.id, run);
     void run.execute();
     return run;

@@ -7,18 +7,32 @@ import {
   OPERATIONS,
   verdict,
 } from '@faultline/history';
-import type { Report, RunPhase } from '@faultline/contracts';
+import {
+  DEFAULT_LOCK_MODE,
+  etcdMemberUrls,
+  type LockMode,
+  type Report,
+  type RunPhase,
+} from '@faultline/contracts';
 import { openClients } from '../clients/clients';
 import type { RetryPolicy } from '../clients/retry';
 import type { WorkloadEnvironment } from '../config/workload-environment';
 import { cartsClients, cartsLoad, runCarts } from '../carts/carts-load';
 import type { CartsWorkload } from '../carts/carts-workload';
 import { finalCartReads } from '../carts/final-cart-reads';
+import {
+  awaitFreshGrant,
+  ledgerClients,
+  ledgerLoad,
+  type LedgerWorkload,
+} from '../ledger/ledger-load';
+import { aimAtRole, raftLoad, type RaftWorkload, registerClients } from '../raft/raft-load';
+import { RaftStatusReader, recordRaftStatus } from '../raft/raft-status';
 import { awaitConvergence } from '../final/convergence';
 import { finalOrderReads } from '../final/final-orders';
-import { finalReads } from '../final/final-reads';
+import { FINAL_PROCESS, finalReads } from '../final/final-reads';
 import { Nemesis } from '../nemesis/nemesis';
-import { nemesisSchedule } from '../nemesis/schedule';
+import { nemesisSchedule, type ScheduledDrill } from '../nemesis/schedule';
 import { writeReport } from '../reports/report';
 import type { Scenario } from '../scenarios/scenarios';
 import { prepareWorkbench } from '../setup/workbench';
@@ -47,6 +61,8 @@ export class ScenarioRun {
     /** The seed of the workers' generators: the same seed, the same operations. */
     readonly seed: number,
     private readonly env: WorkloadEnvironment,
+    /** The lock a consensus-lab run's ledger takes. */
+    readonly lock: LockMode = DEFAULT_LOCK_MODE,
   ) {}
 
   get ops(): number {
@@ -66,9 +82,14 @@ export class ScenarioRun {
     this.history = new HistoryRecorder({
       file: join(this.env.FAULTLINE_REPORTS_DIR, `${this.id}.history.jsonl`),
     });
-    const checks = this.scenario.carts
-      ? await this.runCarts(this.scenario.carts)
-      : await this.runCore();
+    const { carts, ledger, raft } = this.scenario;
+    const checks = carts
+      ? await this.runCarts(carts)
+      : ledger
+        ? await this.runLedger(ledger)
+        : raft
+          ? await this.runRaft(raft)
+          : await this.runCore();
     this.phase = 'checking';
     await this.history.close();
     this.report = this.check(checks);
@@ -110,6 +131,53 @@ export class ScenarioRun {
     return { checkers: workload.checkers };
   }
 
+  /**
+   * A consensus-lab run: the writers append to a resource of the run's own, the drill waits for
+   * the holder it pauses to have just been granted the lock, and once the load has stopped the
+   * ledger is read from the other instance.
+   */
+  private async runLedger(workload: LedgerWorkload): Promise<CheckAllOptions> {
+    const clients = ledgerClients(this.env, this.history);
+    const resource = `run-${this.tag}`;
+    const rate = this.env.WORKLOAD_SCENARIO_RATE;
+    const holder = clients[workload.pauseHolder];
+    await this.underNemesis(
+      ledgerLoad(clients, workload, resource, this.lock, rate),
+      undefined,
+      async (drill) => (await awaitFreshGrant(holder, resource), drill),
+    );
+    this.phase = 'converging';
+    const reader = Object.values(clients).find((c) => c !== holder)!;
+    await reader.finalRead(FINAL_PROCESS, resource, this.lock);
+    return { checkers: workload.checkers };
+  }
+
+  /**
+   * A consensus-lab register run: writers and readers through every member, every member's
+   * status recorded throughout, and the drill aimed at the member that holds the scenario's
+   * role (leader or follower) when it starts.
+   */
+  private async runRaft(workload: RaftWorkload): Promise<CheckAllOptions> {
+    const status = new RaftStatusReader(etcdMemberUrls(this.env.ETCD_MEMBERS!));
+    const observing = new AbortController();
+    const observed = recordRaftStatus(this.history, status, observing.signal);
+    try {
+      await this.underNemesis(
+        raftLoad(
+          registerClients(this.env, this.history),
+          `run-${this.tag}`,
+          this.env.WORKLOAD_SCENARIO_RATE,
+        ),
+        undefined,
+        (drill) => aimAtRole(drill, workload, status),
+      );
+    } finally {
+      observing.abort();
+      await observed;
+    }
+    return { checkers: workload.checkers };
+  }
+
   private get tag(): string {
     return this.id.slice(0, 8);
   }
@@ -121,6 +189,7 @@ export class ScenarioRun {
   private async underNemesis(
     load: { stop(): Promise<unknown> },
     onHealed?: () => void,
+    beforeDrill?: (drill: ScheduledDrill) => Promise<ScheduledDrill>,
   ): Promise<void> {
     const nemesis = new Nemesis(
       controlApi(this.env.CONTROL_URL, this.env.FAULTLINE_ADMIN_TOKEN),
@@ -128,10 +197,14 @@ export class ScenarioRun {
     );
     this.phase = 'running';
     try {
-      await nemesis.perform(nemesisSchedule(this.scenario.drills, this.durationSeconds), (step) => {
-        this.phase = step.f === OPERATIONS.drill ? 'drills-active' : 'healed';
-        if (step.f === OPERATIONS.heal) onHealed?.();
-      });
+      await nemesis.perform(
+        nemesisSchedule(this.scenario.drills, this.durationSeconds),
+        (step) => {
+          this.phase = step.f === OPERATIONS.drill ? 'drills-active' : 'healed';
+          if (step.f === OPERATIONS.heal) onHealed?.();
+        },
+        beforeDrill,
+      );
     } finally {
       await load.stop();
     }
@@ -153,6 +226,7 @@ export class ScenarioRun {
       settings: {
         CATALOG_ORDERING: this.env.CATALOG_ORDERING,
         REDIS_MIN_REPLICAS_TO_WRITE: this.env.REDIS_MIN_REPLICAS_TO_WRITE,
+        ...(this.scenario.ledger ? { LOCK: this.lock } : {}),
       },
       verdict: verdict(results),
       results,

@@ -1,5 +1,7 @@
 import { SCENARIO_NAMES, type ScenarioDrill, type ScenarioName } from '@faultline/contracts';
 import type { CartsWorkload } from '../carts/carts-workload';
+import type { LedgerWorkload } from '../ledger/ledger-load';
+import { ROLE_TARGETS, type RaftWorkload } from '../raft/raft-load';
 
 /**
  * A scripted run: its drills, which the nemesis starts a quarter into the run and heals half
@@ -11,6 +13,10 @@ export interface Scenario {
   drills: ScenarioDrill[];
   /** A quorum-lab scenario's load; absent for the core topology's (the bank, catalog and orders load). */
   carts?: CartsWorkload;
+  /** A consensus-lab scenario's ledger load. */
+  ledger?: LedgerWorkload;
+  /** A consensus-lab scenario's register load. */
+  raft?: RaftWorkload;
 }
 
 /** The ring member the quorum lab's scenarios cut off from the other two (not from the carts). */
@@ -175,6 +181,43 @@ const SCRIPTS: Record<ScenarioName, Omit<Scenario, 'name'>> = {
       ],
       checkers: ['cart-convergence', 'cart-staleness'],
     },
+  },
+  'lock-pause': {
+    lesson:
+      'Two ledger writers append under one lock with a 2 s lease. ledger-a is frozen (SIGSTOP) just after it is granted ' +
+      'the lock, for half the run; its lease ends, ledger-b takes the lock and writes; then ledger-a resumes and ' +
+      'writes, still believing it holds the lock. With lock=redlock or etcd-lease its late write lands: lock-safety ' +
+      'says INVALID and names it (a stale write). With lock=etcd-fenced every write carries the lock key’s revision ' +
+      'and the storage refuses one lower than it has accepted: the late write is refused (409, kept as a refusal) ' +
+      'and lock-safety says valid. A lease is not mutual exclusion; a fencing token checked by the storage is.',
+    drills: [{ kind: 'pause', target: 'ledger-a' }],
+    ledger: {
+      writers: [
+        // ledger-a holds the lock most of the time, so the pause finds it holding.
+        { name: 'writer-a', instance: 'ledger-a', holdMs: 1_000 },
+        { name: 'writer-b', instance: 'ledger-b', holdMs: 50 },
+      ],
+      pauseHolder: 'ledger-a',
+      checkers: ['lock-safety'],
+    },
+  },
+  'raft-partition': {
+    lesson:
+      'The etcd leader is cut off from the other two members (not from its clients). Raft needs a majority: the old ' +
+      'leader steps down within about an election timeout (1 s) and can commit nothing, so writes through it fail ' +
+      '(no leader) or time out, never succeed; the two others elect a new leader in a higher term and writes through ' +
+      'them resume within a second or two. raft-majority reports the time to elect and the write gap; ' +
+      'register-linearizability checks every read and write of the register (a Knossos/Porcupine-style search): valid.',
+    drills: [{ kind: 'partition', target: ROLE_TARGETS.leader }],
+    raft: { cut: 'leader', checkers: ['raft-majority', 'register-linearizability'] },
+  },
+  'raft-minority': {
+    lesson:
+      'A follower is cut off from the other two. The leader still has a majority (itself and the other follower): ' +
+      'writes through the majority go on without a pause and no election happens; only requests through the cut ' +
+      'member fail. raft-majority shows the leader kept and the write gap; register-linearizability: valid.',
+    drills: [{ kind: 'partition', target: ROLE_TARGETS.follower }],
+    raft: { cut: 'follower', checkers: ['raft-majority', 'register-linearizability'] },
   },
 };
 

@@ -1,9 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { IntegerField } from '../fields';
+import { LOCK_MODES, type LockMode } from '../ledger/ledger';
+import { IntegerField, OptionalField } from '../fields';
 import type { Verdict } from '@faultline/history';
 import {
   DEFAULT_DURATION_SECONDS,
+  DEFAULT_LOCK_MODE,
   MAX_DURATION_SECONDS,
   MAX_SEED,
   MIN_DURATION_SECONDS,
@@ -32,6 +34,16 @@ export class StartRunDto implements RunRequest {
     optional: true,
   })
   durationSeconds?: number;
+
+  @ApiPropertyOptional({
+    enum: LOCK_MODES,
+    default: DEFAULT_LOCK_MODE,
+    description:
+      'lock-pause only: the lock the ledger takes. redlock and etcd-lease let a paused holder write late; etcd-fenced refuses it',
+  })
+  @OptionalField()
+  @IsIn(LOCK_MODES, { message: `lock must be one of: ${LOCK_MODES.join(', ')}` })
+  lock?: LockMode;
 
   @IntegerField({
     minimum: 0,

@@ -1,5 +1,6 @@
 import type { CheckerResult, Verdict } from '@faultline/history';
 import type { DrillRequest } from '../control/drills';
+import type { LockMode } from '../ledger/ledger';
 
 /** The scenarios the workload can run (their scripts are in apps/workload/src/scenarios). */
 export const SCENARIO_NAMES = [
@@ -16,6 +17,10 @@ export const SCENARIO_NAMES = [
   'quorum',
   'ring-skew-lww',
   'hinted-handoff',
+  // The consensus lab's (`faultline up --lab consensus`).
+  'lock-pause',
+  'raft-partition',
+  'raft-minority',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -33,7 +38,12 @@ export interface RunRequest {
   durationSeconds?: number;
   /** The seed of the run's operation generators (0 to MAX_SEED); omitted: a random one. */
   seed?: number;
+  /** lock-pause only: the lock the ledger's writers take; omitted: DEFAULT_LOCK_MODE. */
+  lock?: LockMode;
 }
+
+/** The lock a lock-pause run takes when the request names none: the one that fails first. */
+export const DEFAULT_LOCK_MODE: LockMode = 'redlock';
 
 export const RUN_PHASES = [
   'setting-up',
@@ -54,7 +64,7 @@ export interface ScenarioDrill extends Omit<DrillRequest, 'ttlSeconds'> {
 }
 
 /** The services a scenario's clients call. */
-export type ServiceName = 'payments' | 'catalog' | 'orders' | 'carts';
+export type ServiceName = 'payments' | 'catalog' | 'orders' | 'carts' | 'ledger';
 
 /** What each service's clients saw: completions by type, and the share answered ok. */
 export interface ServiceOutcomes {
