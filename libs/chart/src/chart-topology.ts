@@ -89,10 +89,11 @@ const STATEFUL_SETS: Record<string, string> = {
   sentinel: 'sentinel',
   kafka: 'kafka',
   cassandra: 'cassandra',
+  etcd: 'etcd',
 };
 
 export function chartNode(node: NodeSpec): ChartNode {
-  const numbered = /^(pg|redis|sentinel|kafka|cassandra)-(\d+)$/.exec(node.name);
+  const numbered = /^(pg|redis|sentinel|kafka|cassandra|etcd)-(\d+)$/.exec(node.name);
   if (numbered)
     return { ...node, component: STATEFUL_SETS[numbered[1]!]!, ordinal: Number(numbered[2]) };
   // payments-0 and orders-0 run as Deployments named after the app.

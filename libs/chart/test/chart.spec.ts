@@ -971,7 +971,7 @@ function expectedLinks(variant: ChartVariant) {
     port: number;
     dedicatedListener?: boolean;
     serverPort?: string;
-  }[] = topology.links.filter((l) => !l.lab || withQuorumLab(variant));
+  }[] = topology.links.filter((l) => !l.lab || (l.lab === 'quorum' && withQuorumLab(variant)));
   if (variant.name === 'more-standbys') {
     links.push({
       name: 'pg-3->pg-primary',
