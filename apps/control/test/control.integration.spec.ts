@@ -94,7 +94,7 @@ describe('control: drills on the real topology', { timeout: 900_000 }, () => {
         'unknown kind',
         post({ kind: 'meteor', target: 'pg-primary' }),
         400,
-        /kind must be one of: partition, latency, kill, replication-delay, replication-mode, failover, clock-skew/,
+        /kind must be one of: partition, latency, kill, pause, replication-delay, replication-mode, failover, clock-skew/,
       ],
       [
         'a kind that is only an object property',

@@ -5,11 +5,11 @@ export const DRILL_KINDS = [
   'partition',
   'latency',
   'kill',
+  'pause',
   'replication-delay',
   'replication-mode',
   'failover',
   'clock-skew',
-  'pause',
 ] as const;
 export type DrillKind = (typeof DRILL_KINDS)[number];
 
