@@ -12,7 +12,7 @@ export class LedgerMetrics {
   constructor(metrics: MetricsRegistry) {
     this.appends = new Counter({
       name: 'faultline_ledger_appends_total',
-      help: 'Appends by lock mode and outcome: written, fenced (the storage refused a stale token), lock-timeout, lock-unavailable.',
+      help: 'Appends by lock mode and outcome: written, fenced (the storage refused a stale token), lock-timeout, lock-unavailable, storage-unavailable.',
       labelNames: ['lock', 'outcome'],
       registers: [metrics.registry],
     });

@@ -27,7 +27,7 @@ export class LedgerController {
   })
   @ApiServiceUnavailableResponse({
     description:
-      'Nothing was written: `lock-timeout` (another writer held the lock throughout), `lock-unavailable` (Redis or etcd did not answer)',
+      'Nothing was written (`outcome: failed`): `lock-timeout` (another writer held the lock throughout), `lock-unavailable` (Redis or etcd did not answer). Perhaps written: `storage-unavailable` (PostgreSQL did not answer the commit)',
   })
   async append(
     @Param('resource', ResourceNamePipe) resource: string,

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConflictException, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { DatabaseError } from 'pg';
 import { DEFAULT_HOLD_MS, type AppendFailureReason } from '@faultline/contracts';
 import type { AppendDto, LockHolderDto } from '@faultline/contracts/dto';
 import type { LedgerEntry, LedgerRejection } from '@faultline/history';
@@ -8,6 +9,18 @@ import { type LockGrant, LockTimeout, LockUnavailable } from '../locks/lock-gran
 import { Locks } from '../locks/locks';
 import { LedgerMetrics } from './ledger-metrics';
 import { FencedWrite, LedgerStore } from './ledger-store';
+
+/**
+ * PostgreSQL refused or did not answer (a partition, a failover), as opposed to a bug: a
+ * server error, or the driver's own connection errors.
+ */
+const isStorageFailure = (err: unknown): boolean =>
+  err instanceof DatabaseError ||
+  (err instanceof Error &&
+    (/^(ECONN|ETIMEDOUT|EPIPE|EHOSTUNREACH)/.test(String((err as { code?: unknown }).code)) ||
+      /Connection terminated|timeout exceeded when trying to connect|Query read timeout/.test(
+        err.message,
+      )));
 
 /**
  * An append: take the resource's lock, hold it for the request's holdMs (the work done under
@@ -64,30 +77,37 @@ export class LedgerService {
     return { held: true, lock, token, grantedAtMs, leaseMs };
   }
 
-  read(resource: string): Promise<{ entries: LedgerEntry[]; rejections: LedgerRejection[] }> {
-    return this.store.read(resource);
+  async read(resource: string): Promise<{ entries: LedgerEntry[]; rejections: LedgerRejection[] }> {
+    try {
+      return await this.store.read(resource);
+    } catch (err) {
+      if (!isStorageFailure(err)) throw err;
+      throw new ServiceUnavailableException({
+        error: 'storage-unavailable',
+        message: (err as Error).message,
+      });
+    }
   }
 
   /** A lock or storage refusal as the API's answer; anything else is a bug and stays one. */
   private refusal(dto: AppendDto, err: unknown): unknown {
     const answer = (reason: AppendFailureReason, extra: object = {}) => {
       this.metrics.appended(dto.lock, reason);
-      // `outcome: failed`: nothing was written, which a client cannot tell from a 503 alone.
-      return {
-        error: reason,
-        outcome: 'failed',
-        message: (err as Error).message,
-        lock: dto.lock,
-        ...extra,
-      };
+      return { error: reason, message: (err as Error).message, lock: dto.lock, ...extra };
     };
+    // `outcome: failed`: nothing was written, which a client cannot tell from a 503 alone.
+    const failed = { outcome: 'failed' };
     if (err instanceof FencedWrite) {
       return new ConflictException(answer('fenced', { rejection: err.rejection }));
     }
-    if (err instanceof LockTimeout) return new ServiceUnavailableException(answer('lock-timeout'));
-    if (err instanceof LockUnavailable) {
-      return new ServiceUnavailableException(answer('lock-unavailable'));
+    if (err instanceof LockTimeout) {
+      return new ServiceUnavailableException(answer('lock-timeout', failed));
     }
+    if (err instanceof LockUnavailable) {
+      return new ServiceUnavailableException(answer('lock-unavailable', failed));
+    }
+    if (isStorageFailure(err))
+      return new ServiceUnavailableException(answer('storage-unavailable'));
     return err;
   }
 }

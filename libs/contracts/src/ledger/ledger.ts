@@ -14,8 +14,13 @@ export const RESOURCE_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export const MAX_HOLD_MS = 10_000;
 export const DEFAULT_HOLD_MS = 100;
 
-/** Why an append did not land (409 fenced; 503 the rest, none of which wrote). */
-export type AppendFailureReason = 'fenced' | 'lock-timeout' | 'lock-unavailable';
+/**
+ * Why an append did not land, or may not have: 409 `fenced`; 503 `lock-timeout` and
+ * `lock-unavailable`, which wrote nothing; 503 `storage-unavailable`, which may have written
+ * (PostgreSQL did not answer the commit).
+ */
+export type AppendFailureReason =
+  'fenced' | 'lock-timeout' | 'lock-unavailable' | 'storage-unavailable';
 
 /**
  * The register API (the consensus lab's ledger instances serve it too): one etcd key per
