@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CONSENSUS_MEMBERS } from '@faultline/topology';
 import type { CheckerName, HistoryRecorder } from '@faultline/history';
 import { RegisterClient } from '../clients/register-client';
@@ -44,13 +45,25 @@ export function raftLoad(
   );
 }
 
+/** How long the members may take to agree on a leader (an election under way) before the drill. */
+const AGREEMENT_WAIT_MS = 5_000;
+
 /** The drill aimed at the member that holds the workload's role now. */
 export async function aimAtRole(
   drill: ScheduledDrill,
   workload: RaftWorkload,
   status: RaftStatusReader,
 ): Promise<ScheduledDrill> {
-  const leader = await status.leader();
+  const deadline = performance.now() + AGREEMENT_WAIT_MS;
+  let leader: string | undefined;
+  while (leader === undefined) {
+    try {
+      leader = await status.leader();
+    } catch (err) {
+      if (performance.now() > deadline) throw err;
+      await sleep(200);
+    }
+  }
   const target = workload.cut === 'leader' ? leader : CONSENSUS_MEMBERS.find((m) => m !== leader)!;
   return { ...drill, target };
 }
