@@ -1,4 +1,5 @@
 import type { Client as CqlClient } from 'cassandra-driver';
+import { connect } from 'node:net';
 import Redis from 'ioredis';
 import { Kafka, logLevel } from '@faultline/kafka';
 import { Client } from 'pg';
@@ -219,3 +220,11 @@ export async function httpOk(url: string): Promise<boolean> {
   await response.arrayBuffer();
   return response.ok;
 }
+
+/** Whether something accepts TCP connections at host:port now. */
+export const acceptsConnections = (host: string, port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = connect(port, host);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });

@@ -92,12 +92,21 @@ function groupAlive(pgid: number): boolean {
   });
 }
 
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // Already gone.
+/**
+ * Sends `sig` to the process group a server leads (its children too) and to the server itself;
+ * false when neither exists (the server is gone).
+ */
+export function signalServer(pid: number, sig: NodeJS.Signals): boolean {
+  let delivered = false;
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, sig);
+      delivered = true;
+    } catch {
+      // No group of its own, or gone.
+    }
   }
+  return delivered;
 }
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -120,15 +129,17 @@ export async function terminate(
   graceMs = 10_000,
 ): Promise<void> {
   if (isAlive(pid)) {
-    signal(pid, graceful);
+    try {
+      process.kill(pid, graceful);
+    } catch {
+      // Gone since.
+    }
     // A paused node (a pause drill's SIGSTOP) handles the signal only once it runs again.
-    signal(-pid, 'SIGCONT');
-    signal(pid, 'SIGCONT');
+    signalServer(pid, 'SIGCONT');
     await waitFor(() => !isAlive(pid), graceMs);
   }
   if (await waitFor(() => !groupAlive(pid), isAlive(pid) ? 0 : 2_000)) return;
-  signal(-pid, 'SIGKILL');
-  signal(pid, 'SIGKILL');
+  signalServer(pid, 'SIGKILL');
   await waitFor(() => !isAlive(pid) && !groupAlive(pid), 5_000);
 }
 

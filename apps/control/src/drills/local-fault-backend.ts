@@ -1,17 +1,16 @@
-import { connect } from 'node:net';
 import { Injectable } from '@nestjs/common';
-import { isAlive, linkUpstream, readHolds, ToxiproxyClient, writeHolds } from '@faultline/topology';
+import {
+  acceptsConnections,
+  isAlive,
+  linkUpstream,
+  readHolds,
+  signalServer,
+  ToxiproxyClient,
+  writeHolds,
+} from '@faultline/topology';
 import { ControlEnvironment } from '../config/control-environment';
 import { TopologySource } from '../topology/topology-source';
 import { SharedFaultBackend } from './shared-fault-backend';
-
-/** Whether something still accepts connections at host:port. */
-const accepts = (host: string, port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = connect(port, host);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
 
 /**
  * Faults on the local topology: links, replication delay and clocks as everywhere
@@ -36,16 +35,7 @@ export class LocalFaultBackend extends SharedFaultBackend {
   private signal(node: string, signal: NodeJS.Signals): void {
     const { pid } = this.topology.node(node);
     if (pid === undefined) throw new Error(`${node} has no pid in ${this.topology.stateFile}`);
-    let delivered = false;
-    for (const target of [-pid, pid]) {
-      try {
-        process.kill(target, signal);
-        delivered = true;
-      } catch {
-        // No group of its own, or gone.
-      }
-    }
-    if (!delivered) throw new Error(`${node} (pid ${pid}) is not running`);
+    if (!signalServer(pid, signal)) throw new Error(`${node} (pid ${pid}) is not running`);
   }
 
   async killNode(node: string, drillId: string): Promise<void> {
@@ -54,15 +44,9 @@ export class LocalFaultBackend extends SharedFaultBackend {
     if (pid === undefined) throw new Error(`${node} has no pid in ${stateFile}: nothing to kill`);
     // The hold first: the supervisor must not restart what this kill takes down.
     writeHolds(stateFile, { ...readHolds(stateFile), [node]: drillId });
-    for (const target of [-pid, pid]) {
-      try {
-        process.kill(target, 'SIGKILL');
-      } catch {
-        // Already gone, or no group of its own.
-      }
-    }
+    signalServer(pid, 'SIGKILL');
     // The drill answers once the node is down: its process gone and its port refusing.
-    for (let i = 0; i < 50 && (isAlive(pid) || (await accepts(host, port))); i++) {
+    for (let i = 0; i < 50 && (isAlive(pid) || (await acceptsConnections(host, port))); i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
   }

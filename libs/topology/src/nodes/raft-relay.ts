@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { request as httpRequest, createServer, type Server } from 'node:http';
-import { connect } from 'node:net';
 import { join } from 'node:path';
-import { httpOk } from '../health';
+import { acceptsConnections, httpOk } from '../health';
 import { HOST, type NodeSpec, type RunningNode } from '../model';
 import { launch, type LaunchContext } from './launch';
 
@@ -106,14 +105,6 @@ export async function startRelay(config: RelayConfig): Promise<Server[]> {
   );
 }
 
-/** Whether something accepts connections at the port. */
-const accepts = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = connect(port, HOST);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-
 /** The relay as a node of the topology: a process of its own (raft-relay-main), started first. */
 export function launchRaftRelay(
   ctx: LaunchContext,
@@ -126,8 +117,9 @@ export function launchRaftRelay(
       args: [join(__dirname, '..', 'raft-relay-main.js'), JSON.stringify(config)],
     },
     healthy: async () =>
-      (await Promise.all(config.members.map((m) => accepts(m.announcedPort)))).every(Boolean) &&
-      httpOk(`http://${HOST}:${config.healthPort}/health`),
+      (
+        await Promise.all(config.members.map((m) => acceptsConnections(HOST, m.announcedPort)))
+      ).every(Boolean) && httpOk(`http://${HOST}:${config.healthPort}/health`),
     url: `http://${HOST}:${config.healthPort}`,
   });
 }
