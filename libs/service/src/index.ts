@@ -3,3 +3,4 @@ export * from './admin-token.guard';
 export * from './environment';
 export * from './run-service';
 export * from './service-environment';
+export * from './within';

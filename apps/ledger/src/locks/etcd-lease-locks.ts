@@ -1,5 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Etcd3, type Lease } from 'etcd3';
+import { within } from '@faultline/service';
 import type { LockMode } from '@faultline/contracts';
 import { etcdMemberUrls } from '@faultline/contracts';
 import { LedgerEnvironment } from '../config/ledger-environment';
@@ -11,15 +12,7 @@ const RETRY_DELAY_MS = 50;
 const CALL_TIMEOUT_MS = 2_000;
 
 const withTimeout = <T>(what: string, work: Promise<T>): Promise<T> =>
-  Promise.race([
-    work,
-    new Promise<never>((_, reject) =>
-      setTimeout(
-        () => reject(new LockUnavailable(`etcd: ${what} took over ${CALL_TIMEOUT_MS} ms`)),
-        CALL_TIMEOUT_MS,
-      ).unref(),
-    ),
-  ]);
+  within(work, CALL_TIMEOUT_MS, `etcd: ${what}`, LockUnavailable);
 
 /**
  * A lock in etcd: the key `ledger/<resource>`, created only if absent and bound to a lease that
