@@ -14,7 +14,7 @@ import { RegistersService } from './registers.service';
 @ApiBadRequestResponse({ description: 'A bad key or value, or a member that does not exist' })
 @ApiServiceUnavailableResponse({
   description:
-    'The member did not serve it: `no-leader` (certainly not written; `outcome: failed`), `timeout` (a write may still commit), `unavailable`',
+    'The member did not serve it: `no-leader`, `timeout`, `unavailable`; a write may still commit (the etcd client retries)',
 })
 @Controller('registers')
 export class RegistersController {

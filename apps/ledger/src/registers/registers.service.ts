@@ -5,6 +5,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { Etcd3 } from 'etcd3';
+import { within } from '@faultline/service';
 import type { RegisterFailureReason } from '@faultline/contracts';
 import type { RegisterDto } from '@faultline/contracts/dto';
 import { etcdMemberUrls } from '@faultline/contracts';
@@ -15,21 +16,11 @@ export const REGISTER_TIMEOUT_MS = 2_000;
 
 class RegisterTimeout extends Error {}
 
-const within = <T>(work: Promise<T>): Promise<T> =>
-  Promise.race([
-    work,
-    new Promise<never>((_, reject) =>
-      setTimeout(
-        () => reject(new RegisterTimeout(`no answer within ${REGISTER_TIMEOUT_MS} ms`)),
-        REGISTER_TIMEOUT_MS,
-      ).unref(),
-    ),
-  ]);
-
 /**
  * Registers in etcd, each request through the member it names (a client of that member alone).
- * A write etcd refused for want of a leader certainly did not happen (`outcome: failed`); one
- * that timed out may still commit, so its 503 says nothing of the outcome.
+ * A write that did not answer ok may still commit, even one refused for want of a leader (the
+ * etcd client retries, and an earlier attempt may have been proposed), so no 503 says the
+ * write failed.
  */
 @Injectable()
 export class RegistersService implements OnApplicationShutdown {
@@ -47,7 +38,12 @@ export class RegistersService implements OnApplicationShutdown {
   async write(key: string, value: number, member: string): Promise<RegisterDto> {
     const etcd = this.member(member);
     try {
-      await within(etcd.put(`register/${key}`).value(String(value)).exec());
+      await within(
+        etcd.put(`register/${key}`).value(String(value)).exec(),
+        REGISTER_TIMEOUT_MS,
+        'register request',
+        RegisterTimeout,
+      );
     } catch (err) {
       throw this.unavailable(member, err);
     }
@@ -58,7 +54,12 @@ export class RegistersService implements OnApplicationShutdown {
     const etcd = this.member(member);
     let text: string | null;
     try {
-      text = await within(etcd.get(`register/${key}`).string());
+      text = await within(
+        etcd.get(`register/${key}`).string(),
+        REGISTER_TIMEOUT_MS,
+        'register request',
+        RegisterTimeout,
+      );
     } catch (err) {
       throw this.unavailable(member, err);
     }
@@ -89,7 +90,6 @@ export class RegistersService implements OnApplicationShutdown {
           : 'unavailable';
     return new ServiceUnavailableException({
       error: reason,
-      ...(reason === 'no-leader' ? { outcome: 'failed' } : {}),
       member,
       message: `${member}: ${message}`,
     });

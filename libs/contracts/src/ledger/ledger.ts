@@ -30,7 +30,7 @@ export type AppendFailureReason =
  */
 export const MAX_REGISTER_VALUE = 2 ** 31 - 1;
 
-/** Why a register request did not complete (503): `no-leader` certainly did nothing. */
+/** Why a register request did not complete (503); a write's may still commit. */
 export type RegisterFailureReason = 'no-leader' | 'timeout' | 'unavailable';
 
 /** ETCD_MEMBERS, as the ledger and the workload read it: `etcd-0=http://host:port,…`. */
