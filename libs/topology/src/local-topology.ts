@@ -24,7 +24,7 @@ import {
 } from './model';
 import { launchCassandra, MEMBER_PORTS, memberPort, seesWholeRing } from './nodes/cassandra';
 import { consensusPort, launchEtcd, MEMBER_PEER_PORTS } from './nodes/etcd';
-import { launchRaftRelay } from './nodes/raft-relay';
+import { announcedPeerUrl, launchRaftRelay } from './nodes/raft-relay';
 import { launchApp } from './nodes/app';
 import { launchKafka } from './nodes/kafka';
 import type { LaunchContext } from './nodes/launch';
@@ -268,14 +268,19 @@ export async function startTopology(options: StartOptions = {}): Promise<Topolog
       const announcedPort = (m: string) => portOf(consensusPort(m, 'announced'));
       await start(RAFT_RELAY, (s) =>
         launchRaftRelay(ctx, s, {
+          listenHost: HOST,
           healthPort: portOf(RAFT_RELAY),
           clusterToken,
           members: CONSENSUS_MEMBERS.map((name) => ({
             name,
-            announcedPort: announcedPort(name),
-            peerPort: portOf(consensusPort(name, 'peer')),
-            linkPorts: Object.fromEntries(
-              CONSENSUS_MEMBERS.filter((m) => m !== name).map((m) => [m, ctx.linkPort(m, name)]),
+            announcedUrl: announcedPeerUrl(announcedPort(name)),
+            listenPort: announcedPort(name),
+            peer: { host: HOST, port: portOf(consensusPort(name, 'peer')) },
+            links: Object.fromEntries(
+              CONSENSUS_MEMBERS.filter((m) => m !== name).map((m) => [
+                m,
+                { host: HOST, port: ctx.linkPort(m, name) },
+              ]),
             ),
           })),
         }),

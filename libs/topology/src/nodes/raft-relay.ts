@@ -5,18 +5,28 @@ import { acceptsConnections, httpOk } from '../health';
 import { HOST, type NodeSpec, type RunningNode } from '../model';
 import { launch, type LaunchContext } from './launch';
 
+/** A TCP address the relay passes requests on to. */
+export interface RelayAddress {
+  host: string;
+  port: number;
+}
+
 /** One member as the relay serves it. */
 export interface RelayedMember {
   name: string;
-  /** Where the relay listens for the member's peers: the member's announced peer URL. */
-  announcedPort: number;
+  /** The peer URL the member announces (the initial cluster's, which its ID derives from). */
+  announcedUrl: string;
+  /** Where the relay listens for the member's peers: where the announced URL leads. */
+  listenPort: number;
   /** The member's own peer listener: requests that name no sender go straight there. */
-  peerPort: number;
-  /** Link `<sender>->this member`'s Toxiproxy listen port, by sender name. */
-  linkPorts: Record<string, number>;
+  peer: RelayAddress;
+  /** Link `<sender>->this member`'s Toxiproxy listener, by sender name. */
+  links: Record<string, RelayAddress>;
 }
 
 export interface RelayConfig {
+  /** The address the relay listens on (locally loopback; in a pod every address). */
+  listenHost: string;
   /** Where the relay answers GET /health itself. */
   healthPort: number;
   members: RelayedMember[];
@@ -24,7 +34,7 @@ export interface RelayConfig {
   clusterToken: string;
 }
 
-/** The URL a member announces to its peers: the relay's listener for it. */
+/** The URL a member announces to its peers locally: the relay's listener for it. */
 export const announcedPeerUrl = (port: number): string => `http://${HOST}:${port}`;
 
 /**
@@ -43,16 +53,16 @@ export function etcdMemberId(peerUrls: readonly string[], clusterToken: string):
 const SENDER_HEADER = 'x-server-from';
 
 /**
- * The port a peer request for `member` goes to: the link from its sender, or, for a request
- * that names no known sender (version and probing requests), the member itself.
+ * Where a peer request for `member` goes: the link from its sender, or, for a request that
+ * names no known sender (version and probing requests), the member itself.
  */
-export function relayPort(
+export function relayTarget(
   member: RelayedMember,
   senders: ReadonlyMap<string, string>,
   senderId: string | undefined,
-): number {
+): RelayAddress {
   const sender = senderId === undefined ? undefined : senders.get(senderId);
-  return (sender && member.linkPorts[sender]) || member.peerPort;
+  return (sender && member.links[sender]) || member.peer;
 }
 
 /**
@@ -62,15 +72,12 @@ export function relayPort(
  */
 export async function startRelay(config: RelayConfig): Promise<Server[]> {
   const senders = new Map(
-    config.members.map((m) => [
-      etcdMemberId([announcedPeerUrl(m.announcedPort)], config.clusterToken),
-      m.name,
-    ]),
+    config.members.map((m) => [etcdMemberId([m.announcedUrl], config.clusterToken), m.name]),
   );
   const health = createServer((_req, res) => res.end('ok'));
   await new Promise<void>((resolve, reject) => {
     health.once('error', reject);
-    health.listen(config.healthPort, HOST, resolve);
+    health.listen(config.healthPort, config.listenHost, resolve);
   });
   return Promise.all(
     config.members.map(
@@ -78,10 +85,11 @@ export async function startRelay(config: RelayConfig): Promise<Server[]> {
         new Promise<Server>((resolve, reject) => {
           const server = createServer((req, res) => {
             const sender = req.headers[SENDER_HEADER];
+            const target = relayTarget(member, senders, Array.isArray(sender) ? sender[0] : sender);
             const upstream = httpRequest(
               {
-                host: HOST,
-                port: relayPort(member, senders, Array.isArray(sender) ? sender[0] : sender),
+                host: target.host,
+                port: target.port,
                 method: req.method,
                 path: req.url,
                 headers: req.headers,
@@ -99,7 +107,7 @@ export async function startRelay(config: RelayConfig): Promise<Server[]> {
           });
           server.keepAliveTimeout = 0;
           server.once('error', reject);
-          server.listen(member.announcedPort, HOST, () => resolve(server));
+          server.listen(member.listenPort, config.listenHost, () => resolve(server));
         }),
     ),
   );
@@ -117,9 +125,9 @@ export function launchRaftRelay(
       args: [join(__dirname, '..', 'raft-relay-main.js'), JSON.stringify(config)],
     },
     healthy: async () =>
-      (
-        await Promise.all(config.members.map((m) => acceptsConnections(HOST, m.announcedPort)))
-      ).every(Boolean) && httpOk(`http://${HOST}:${config.healthPort}/health`),
+      (await Promise.all(config.members.map((m) => acceptsConnections(HOST, m.listenPort)))).every(
+        Boolean,
+      ) && httpOk(`http://${HOST}:${config.healthPort}/health`),
     url: `http://${HOST}:${config.healthPort}`,
   });
 }
