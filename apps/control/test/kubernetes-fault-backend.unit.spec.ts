@@ -4,13 +4,22 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { KubeConfig } from '@kubernetes/client-node';
+import { MAX_TTL_SECONDS } from '@faultline/contracts';
 import { validateEnvironment } from '@faultline/service';
 import { eventually } from '@faultline/testing';
-import { readRoles, type TopologyMap, writeRoles } from '@faultline/topology';
+import {
+  linkName,
+  type Proxy,
+  readRoles,
+  type RunningLink,
+  type Toxic,
+  type TopologyMap,
+  writeRoles,
+} from '@faultline/topology';
 import { ControlEnvironment } from '../src/config/control-environment';
 import { faultBackendProvider } from '../src/drills/fault-backend.module';
 import { FaultBackend } from '../src/drills/fault-backend';
@@ -538,6 +547,210 @@ describe('KubernetesFaultBackend', () => {
     } finally {
       if (host !== undefined) process.env.KUBERNETES_SERVICE_HOST = host;
     }
+  });
+});
+
+/**
+ * The part of Toxiproxy's API the link drills use, answered like the real one: the proxies
+ * with their toxics, a toxic added (409 when its name is taken) or removed (404 when absent),
+ * a proxy enabled or disabled.
+ */
+class FakeToxiproxy {
+  proxies = new Map<string, Proxy>();
+  private server!: Server;
+
+  /** One proxy per link, enabled, without toxics. */
+  reset(links: readonly RunningLink[]): void {
+    this.proxies = new Map(
+      links.map((l) => [
+        l.name,
+        { name: l.name, listen: l.listen, upstream: l.upstream, enabled: true, toxics: [] },
+      ]),
+    );
+  }
+
+  /** Each link's toxics, for the links that have some. */
+  toxics(): Record<string, Toxic[]> {
+    return Object.fromEntries(
+      [...this.proxies.values()].filter((p) => p.toxics.length > 0).map((p) => [p.name, p.toxics]),
+    );
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const answer = (code: number, value?: unknown) => {
+          res.writeHead(code, { 'content-type': 'application/json' });
+          res.end(value === undefined ? '' : JSON.stringify(value));
+        };
+        const [, root, name, toxics, toxicName, ...rest] = req
+          .url!.split('/')
+          .map(decodeURIComponent);
+        if (root !== 'proxies' || rest.length > 0) return answer(404, { error: 'not found' });
+        if (name === undefined) {
+          if (req.method === 'GET') return answer(200, Object.fromEntries(this.proxies));
+          return answer(405, { error: 'method not allowed' });
+        }
+        const proxy = this.proxies.get(name);
+        if (!proxy) return answer(404, { error: 'proxy not found' });
+        if (toxics === undefined && req.method === 'POST') {
+          Object.assign(proxy, JSON.parse(body) as Partial<Proxy>);
+          return answer(200, proxy);
+        }
+        if (toxics === 'toxics' && toxicName === undefined && req.method === 'POST') {
+          const toxic = JSON.parse(body) as Toxic;
+          if (proxy.toxics.some((t) => t.name === toxic.name))
+            return answer(409, { error: 'toxic already exists' });
+          proxy.toxics.push(toxic);
+          return answer(200, toxic);
+        }
+        if (toxics === 'toxics' && toxicName !== undefined && req.method === 'DELETE') {
+          const kept = proxy.toxics.filter((t) => t.name !== toxicName);
+          if (kept.length === proxy.toxics.length) return answer(404, { error: 'toxic not found' });
+          proxy.toxics = kept;
+          return answer(204);
+        }
+        answer(404, { error: 'not found' });
+      });
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+describe('KubernetesFaultBackend pause', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-k8s-pause-'));
+  const stateFile = join(dir, 'topology.json');
+  const env = validateEnvironment(ControlEnvironment, {
+    FAULTLINE_STATE_FILE: stateFile,
+    FAULTLINE_ADMIN_TOKEN: 'token',
+    FAULTLINE_FAULT_BACKEND: 'kubernetes',
+    FAULTLINE_KILL_HOLDS: HOLDS,
+    FAULTLINE_ROLES_CONFIGMAP: ROLES,
+  });
+  const rolesFile = new TopologySource(env).rolesFile;
+  const link = (client: string, server: string, port: number, upstream: string): RunningLink => ({
+    client,
+    server,
+    name: linkName({ client, server }),
+    listen: `faultline-toxiproxy.${NAMESPACE}.svc.cluster.local:${port}`,
+    upstream,
+  });
+  const PG_PRIMARY = `faultline-postgres-primary.${NAMESPACE}.svc.cluster.local:5432`;
+  /**
+   * pg-0 is primary: its own replication link leads back to it (idle), and pg-1's and
+   * control's lead to it through the endpoint; the Sentinels reach redis-1 directly; catalog-a
+   * has no link at all.
+   */
+  const LINKS = [
+    link('pg-0', 'pg-primary', 20000, PG_PRIMARY),
+    link('pg-1', 'pg-primary', 20001, PG_PRIMARY),
+    link('control', 'pg-primary', 20002, PG_PRIMARY),
+    link('sentinels', 'redis-1', 20003, `faultline-redis-1.${NAMESPACE}.svc.cluster.local:6379`),
+  ];
+  const toxiproxy = new FakeToxiproxy();
+
+  /** The two toxics a pause holds a link with: the bytes kept, both ways, past any drill's end. */
+  const held = (drillId: string): Toxic[] =>
+    (['upstream', 'downstream'] as const).map((stream) => ({
+      name: `drill-${drillId}-${stream}`,
+      type: 'latency',
+      stream,
+      attributes: { latency: MAX_TTL_SECONDS * 1_000, jitter: 0 },
+    }));
+
+  // A pause goes through Toxiproxy alone.
+  const noCluster: KubeConfigLoader = () => assert.fail('a pause needs no Kubernetes API');
+  const backend = () => new KubernetesFaultBackend(new TopologySource(env), env, noCluster);
+
+  before(async () => {
+    const url = await toxiproxy.start();
+    const map: TopologyMap = {
+      ...TOPOLOGY_MAP,
+      nodes: [
+        ...TOPOLOGY_MAP.nodes.map((n) => (n.kind === 'toxiproxy' ? { ...n, url } : n)),
+        {
+          name: 'redis-1',
+          kind: 'redis',
+          role: 'replica',
+          host: `faultline-redis-1.faultline-redis.${NAMESPACE}.svc.cluster.local`,
+          port: 6379,
+          pod: 'statefulset.kubernetes.io/pod-name=faultline-redis-1',
+          hold: 'faultline-redis-1',
+        },
+      ],
+      links: LINKS,
+    };
+    writeFileSync(stateFile, JSON.stringify(map));
+  });
+  beforeEach(() => toxiproxy.reset(LINKS));
+  afterEach(() => rmSync(rolesFile, { force: true }));
+  after(async () => {
+    await toxiproxy.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('holds, both ways, every link the node serves through an endpoint, its own idle one too, and no other', async () => {
+    await backend().pauseNode('pg-0', 'drill-p1');
+    assert.deepEqual(toxiproxy.toxics(), {
+      'pg-0->pg-primary': held('drill-p1'),
+      'pg-1->pg-primary': held('drill-p1'),
+      'control->pg-primary': held('drill-p1'),
+    });
+  });
+
+  it('holds the links a node is the client of, and those it serves directly', async () => {
+    await backend().pauseNode('pg-1', 'drill-p2');
+    assert.deepEqual(toxiproxy.toxics(), { 'pg-1->pg-primary': held('drill-p2') });
+
+    await backend().pauseNode('redis-1', 'drill-p3');
+    assert.deepEqual(toxiproxy.toxics(), {
+      'pg-1->pg-primary': held('drill-p2'),
+      'sentinels->redis-1': held('drill-p3'),
+    });
+  });
+
+  it("resume removes the pause's own toxics and no other drill's", async () => {
+    const latency: Toxic = {
+      name: 'drill-l1-downstream',
+      type: 'latency',
+      stream: 'downstream',
+      attributes: { latency: 200, jitter: 0 },
+    };
+    toxiproxy.proxies.get('pg-1->pg-primary')!.toxics.push(latency);
+    const kubernetes = backend();
+    await kubernetes.pauseNode('pg-0', 'drill-p4');
+    await kubernetes.pauseNode('redis-1', 'drill-p5');
+
+    await kubernetes.resumeNode('pg-0', 'drill-p4');
+    assert.deepEqual(toxiproxy.toxics(), {
+      'pg-1->pg-primary': [latency],
+      'sentinels->redis-1': held('drill-p5'),
+    });
+    assert.ok([...toxiproxy.proxies.values()].every((p) => p.enabled));
+  });
+
+  it('resume releases every link the pause held, even after a failover moved the endpoint away from the node', async () => {
+    const kubernetes = backend();
+    await kubernetes.pauseNode('pg-0', 'drill-p6');
+    // The operator saw the paused primary and promoted pg-1: pg-primary no longer leads to pg-0.
+    writeRoles(rolesFile, { 'pg-0': 'replica', 'pg-1': 'primary' });
+    await kubernetes.resumeNode('pg-0', 'drill-p6');
+    assert.deepEqual(toxiproxy.toxics(), {});
+  });
+
+  it('refuses a node without a link, naming it, and holds nothing', async () => {
+    await assert.rejects(
+      backend().pauseNode('catalog-a', 'drill-p7'),
+      (err: Error) => err.message === 'pause catalog-a: it has no link to hold',
+    );
+    assert.deepEqual(toxiproxy.toxics(), {});
   });
 });
 

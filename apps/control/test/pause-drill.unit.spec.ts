@@ -60,11 +60,11 @@ class RecordingBackend extends FaultBackend {
   override reviveNode(node: string) {
     return this.record('reviveNode', node);
   }
-  override pauseNode(node: string) {
-    return this.record('pauseNode', node);
+  override pauseNode(node: string, drillId: string) {
+    return this.record('pauseNode', node, drillId);
   }
-  override resumeNode(node: string) {
-    return this.record('resumeNode', node);
+  override resumeNode(node: string, drillId: string) {
+    return this.record('resumeNode', node, drillId);
   }
   override async holdOf(node: string): Promise<string | undefined> {
     await this.record('holdOf', node);
@@ -174,15 +174,15 @@ describe('pause drills', () => {
     assert.notDeepEqual(planDrill(topology(), 'pause', 'ledger-b', {}).footprint, pause.footprint);
   });
 
-  it('apply by pausing the node and heal by resuming it, and nothing else', async () => {
+  it('apply by pausing the node and heal by resuming it, with the drill id, and nothing else', async () => {
     const backend = new RecordingBackend();
     const plan = planDrill(topology(), 'pause', 'ledger-a', {});
     assert.equal(await plan.apply(backend, 'drill-1', NO_SWITCHOVERS), undefined);
-    assert.deepEqual(backend.calls, [['pauseNode', 'ledger-a']]);
+    assert.deepEqual(backend.calls, [['pauseNode', 'ledger-a', 'drill-1']]);
     await plan.heal(backend, 'drill-1');
     assert.deepEqual(backend.calls, [
-      ['pauseNode', 'ledger-a'],
-      ['resumeNode', 'ledger-a'],
+      ['pauseNode', 'ledger-a', 'drill-1'],
+      ['resumeNode', 'ledger-a', 'drill-1'],
     ]);
   });
 
@@ -192,8 +192,8 @@ describe('pause drills', () => {
     await plan.apply(backend, 'drill-2', NO_SWITCHOVERS);
     await plan.heal(backend, 'drill-2');
     assert.deepEqual(backend.calls, [
-      ['pauseNode', 'redis-0'],
-      ['resumeNode', 'redis-0'],
+      ['pauseNode', 'redis-0', 'drill-2'],
+      ['resumeNode', 'redis-0', 'drill-2'],
     ]);
   });
 });

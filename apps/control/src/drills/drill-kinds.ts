@@ -89,6 +89,16 @@ function parseParams(
 
 const linkFootprint = (links: RunningLink[]) => links.map((l) => `link:${l.name}`);
 
+/** The node a link's server is now (a link to an endpoint reaches its current primary). */
+const serverOf = (t: TopologyMap, link: RunningLink) => resolveNode(t.nodes, link.server)?.name;
+
+/**
+ * Every link `node` is at one end of now: as its client, or as the node its server is or
+ * leads to. Idle ones too (the primary's own replication link, which leads back to it).
+ */
+export const linksTouching = (t: TopologyMap, node: string): RunningLink[] =>
+  t.links.filter((l) => l.client === node || serverOf(t, l) === node);
+
 /**
  * The links a partition or latency on `target` affects: the one link named, or, for a
  * node, every link between it and a datastore. A datastore is cut off from the other
@@ -101,10 +111,7 @@ function linksOf(topology: TopologyMap, target: string): RunningLink[] {
   const link = topology.links.find((l) => l.name === target);
   if (link) return [link];
   const isDatastore = (name: string) => resolveNode(topology.nodes, name)?.kind !== 'app';
-  const touching = topology.links.filter(
-    (l) =>
-      (l.client === target || serverOf(topology, l) === target) && !isIdleLink(topology.nodes, l),
-  );
+  const touching = linksTouching(topology, target).filter((l) => !isIdleLink(topology.nodes, l));
   const peers = touching.filter(
     (l) =>
       (l.client === target && isDatastore(l.server)) ||
@@ -124,17 +131,10 @@ interface KindDefinition {
 /** Endpoints are targets too: a drill resolves one to its primary when it starts. */
 const ENDPOINT_NAMES = ENDPOINTS.map((e) => e.name);
 
-/** The node a link's server is now (a link to an endpoint reaches its current primary). */
-const serverOf = (t: TopologyMap, link: RunningLink) => resolveNode(t.nodes, link.server)?.name;
-
 const nodesWithLinks = (t: TopologyMap) =>
   t.nodes
     .map((n) => n.name)
-    .filter((name) =>
-      t.links.some(
-        (l) => (l.client === name || serverOf(t, l) === name) && !isIdleLink(t.nodes, l),
-      ),
-    );
+    .filter((name) => linksTouching(t, name).some((l) => !isIdleLink(t.nodes, l)));
 /** Nodes with links, the endpoints, and the links. */
 const nodesAndLinks = (t: TopologyMap) => [
   ...nodesWithLinks(t),
@@ -215,8 +215,8 @@ const KINDS: Record<DrillKind, KindDefinition> = {
     params: [],
     plan: (_topology, target) => ({
       footprint: [`node:${target}`],
-      apply: (backend) => backend.pauseNode(target),
-      heal: (backend) => backend.resumeNode(target),
+      apply: (backend, id) => backend.pauseNode(target, id),
+      heal: (backend, id) => backend.resumeNode(target, id),
     }),
   },
   'replication-delay': {

@@ -28,12 +28,14 @@ export abstract class FaultBackend {
   /** Releases a kill's hold: the node comes back. */
   abstract reviveNode(node: string): Promise<void>;
   /**
-   * Freezes the node's processes where they are, connections open, until `resumeNode`: a
-   * stop-the-world pause (a long GC, a suspended VM) as its peers and clients see it. Locally
-   * SIGSTOP; in Kubernetes the closest control can do without privileges (see the backend).
+   * Freezes the node where it is, connections open, until `resumeNode`: a stop-the-world
+   * pause (a long GC, a suspended VM) as its peers and clients see it. Locally a SIGSTOP; in
+   * Kubernetes, where control may not stop another pod's processes, every link of the node is
+   * held, both ways, and what it held arrives late when the node resumes.
    */
-  abstract pauseNode(node: string): Promise<void>;
-  abstract resumeNode(node: string): Promise<void>;
+  abstract pauseNode(node: string, drillId: string): Promise<void>;
+  /** Ends `drillId`'s pause of the node. */
+  abstract resumeNode(node: string, drillId: string): Promise<void>;
   /** The id of the kill (or fence) holding the node down, if one does. */
   abstract holdOf(node: string): Promise<string | undefined>;
   /**

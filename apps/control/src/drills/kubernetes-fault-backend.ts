@@ -12,6 +12,7 @@ import {
 import { ControlEnvironment } from '../config/control-environment';
 import { RepeatingTask } from '../scheduling/repeating-task';
 import { TopologySource } from '../topology/topology-source';
+import { linksTouching } from './drill-kinds';
 import { SharedFaultBackend } from './shared-fault-backend';
 
 /** Loads the KubeConfig control reaches the Kubernetes API with. */
@@ -105,6 +106,10 @@ const isHeld = (pod: V1Pod) =>
  * its controller starts one that finds no hold now rather than when the kubelet next
  * refreshes the mounted ConfigMap (a minute or more).
  *
+ * A pause cannot stop the node's processes (control may not signal another pod's), so its
+ * peers and clients are made to see it paused instead: every link it is at either end of is
+ * held in Toxiproxy, both ways, until the drill heals.
+ *
  * The API client is created on the first kill, not at start: control starts and is ready
  * wherever it runs, and a missing cluster or RBAC permission fails that drill, clearly.
  */
@@ -161,11 +166,19 @@ export class KubernetesFaultBackend extends SharedFaultBackend {
     return { ...this.connect(what), selector, hold };
   }
 
-  async pauseNode(node: string): Promise<void> {
-    throw new Error(`pause ${node}: not available in Kubernetes yet (locally it is a SIGSTOP)`);
+  async pauseNode(node: string, drillId: string): Promise<void> {
+    const links = linksTouching(this.topology.current(), node);
+    if (links.length === 0) throw new Error(`pause ${node}: it has no link to hold`);
+    for (const link of links) await this.holdLink(link.name, drillId);
   }
 
-  async resumeNode(): Promise<void> {}
+  /**
+   * Heals the links the pause holds, not the node's links now: a failover since (the operator
+   * saw a paused primary) moves an endpoint's links away from the node, held all the same.
+   */
+  async resumeNode(_node: string, drillId: string): Promise<void> {
+    for (const link of await this.linksWithToxicsOf(drillId)) await this.healLink(link, drillId);
+  }
 
   async killNode(node: string, drillId: string): Promise<void> {
     const what = `kill ${node}`;

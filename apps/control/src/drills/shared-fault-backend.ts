@@ -1,10 +1,15 @@
 import { Logger } from '@nestjs/common';
-import { pgQuery, ToxiproxyClient } from '@faultline/topology';
+import { MAX_TTL_SECONDS } from '@faultline/contracts';
+import { pgQuery, type Toxic, ToxiproxyClient } from '@faultline/topology';
 import type { ControlEnvironment } from '../config/control-environment';
 import type { TopologySource } from '../topology/topology-source';
 import { FaultBackend } from './fault-backend';
 
 const toxicName = (drillId: string, stream: string) => `drill-${drillId}-${stream}`;
+const isToxicOf = (drillId: string) => (toxic: Toxic) => toxic.name.startsWith(`drill-${drillId}-`);
+
+/** A held link's latency: longer than any drill lives, so only its heal lets the bytes through. */
+const HOLD_LATENCY_MS = MAX_TTL_SECONDS * 1_000;
 
 /**
  * The faults made the same way in every topology, because they go through interfaces the
@@ -59,14 +64,37 @@ export abstract class SharedFaultBackend extends FaultBackend {
     });
   }
 
+  /**
+   * Holds what crosses the link, both ways, until `healLink`: Toxiproxy's latency toxic keeps
+   * the bytes rather than dropping them, and its removal passes them on, late, as a paused
+   * process would once resumed.
+   */
+  protected async holdLink(link: string, drillId: string): Promise<void> {
+    const toxiproxy = this.toxiproxy();
+    for (const stream of ['upstream', 'downstream'] as const) {
+      await toxiproxy.addToxic(link, {
+        name: toxicName(drillId, stream),
+        type: 'latency',
+        stream,
+        attributes: { latency: HOLD_LATENCY_MS, jitter: 0 },
+      });
+    }
+  }
+
   async healLink(link: string, drillId: string): Promise<void> {
     const toxiproxy = this.toxiproxy();
     const proxy = (await toxiproxy.proxies()).find((p) => p.name === link);
     if (!proxy) return;
-    for (const toxic of proxy.toxics.filter((t) => t.name.startsWith(`drill-${drillId}-`))) {
+    for (const toxic of proxy.toxics.filter(isToxicOf(drillId))) {
       await toxiproxy.removeToxic(link, toxic.name);
     }
     if (!proxy.enabled) await toxiproxy.setEnabled(link, true);
+  }
+
+  /** The links `drillId` has toxics on now. */
+  protected async linksWithToxicsOf(drillId: string): Promise<string[]> {
+    const proxies = await this.toxiproxy().proxies();
+    return proxies.filter((p) => p.toxics.some(isToxicOf(drillId))).map((p) => p.name);
   }
 
   async setReplicationMode(node: string, mode: 'sync' | 'async'): Promise<void> {
