@@ -45,7 +45,7 @@ logged() { # log command...
 # must name exactly what images.env does.
 check_values_file() {
   local values="$offline_dir/values.yaml" pair key name
-  for pair in postgres=postgres redis=redis kafka=kafka cassandra=cassandra toxiproxy=toxiproxy \
+  for pair in postgres=postgres redis=redis kafka=kafka cassandra=cassandra etcd=etcd toxiproxy=toxiproxy \
     prometheus=prometheus otelCollector=otel-collector; do
     key=${pair%=*} name=${pair#*=}
     grep -qxF "  $key: { repository: $image_prefix/$name, tag: '$(image_tag "$name")' }" "$values" ||
@@ -317,6 +317,15 @@ build_redis() {
   chroot_run "$root" install -d -o redis -g redis /data
   pack redis debian "$upper" --workdir /data \
     --entrypoint '["docker-entrypoint.sh"]' --cmd '["redis-server"]' --port 6379
+}
+
+# etcd for the consensus lab (Debian's etcd-server, the 3.4 that `faultline up` runs): the
+# binary on PATH as etcd, as upstream's image has it. The chart gives it its configuration
+# file and data directory, and runs it as its own non-root user.
+build_etcd() {
+  start_on_debian etcd
+  apt_install "$root" etcd-server
+  pack etcd debian "$upper" --entrypoint '["etcd"]' --port 2379 --port 2380
 }
 
 # apache/kafka: the broker jars from Maven (tools/kafka/pom.xml, as local mode resolves them)

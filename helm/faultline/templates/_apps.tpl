@@ -16,6 +16,23 @@ both against each app's validated configuration.
 - { component: carts-a, node: carts-a, app: carts, values: carts }
 - { component: carts-b, node: carts-b, app: carts, values: carts }
 {{- end }}
+{{- if eq (include "faultline.labEnabled" (dict "ctx" . "lab" "consensus")) "true" }}
+- { component: ledger-a, node: ledger-a, app: ledger, values: ledger }
+- { component: ledger-b, node: ledger-b, app: ledger, values: ledger }
+{{- end }}
+{{- end -}}
+
+{{/* The consensus lab's etcd members, by ordinal: (dict "ctx" $). */}}
+{{- define "faultline.consensusMembers" -}}
+{{- $t := include "faultline.expandedTopology" .ctx | fromJson -}}
+{{- $members := list -}}
+{{- range $t.nodes -}}{{- if eq .component "etcd" -}}{{- $members = append $members . -}}{{- end -}}{{- end -}}
+{{- toJson $members -}}
+{{- end -}}
+
+{{/* An etcd member's client URL at its own pod: (dict "ctx" $ "ordinal" n). */}}
+{{- define "faultline.etcdClientUrl" -}}
+{{- printf "http://%s:%s" (include "faultline.podHost" (dict "ctx" .ctx "component" "etcd" "ordinal" .ordinal)) (include "faultline.port" (dict "ctx" .ctx "component" "etcd" "port" "client")) -}}
 {{- end -}}
 
 {{/* The quorum lab's ring members, by ordinal: (dict "ctx" $). */}}
@@ -60,7 +77,7 @@ selects Toxiproxy, whose link to the member listens behind it. (dict "ctx" $ "or
 {{ include "faultline.secretEnv" (dict "ctx" $ctx "env" "FAULTLINE_ADMIN_TOKEN" "secret" "admin" "key" "token") }}
 - { name: PORT, value: {{ include "faultline.port" (dict "ctx" $ctx "component" $a.component "port" "http") | quote }} }
 - { name: BIND_ADDRESS, value: 0.0.0.0 }
-{{- if has $a.app (list "payments" "orders") }}
+{{- if has $a.app (list "payments" "orders" "ledger") }}
 {{- $link := include "faultline.viaLink" (dict "ctx" $ctx "client" $a.node "server" "pg-primary") | splitList ":" }}
 - { name: PGHOST, value: {{ index $link 0 }} }
 - { name: PGPORT, value: {{ index $link 1 | quote }} }
@@ -92,6 +109,14 @@ selects Toxiproxy, whose link to the member listens behind it. (dict "ctx" $ "or
 - { name: CASSANDRA_MEMBERS, value: {{ join "," $members | quote }} }
 - { name: CASSANDRA_ANNOUNCED_ADDRESSES, value: {{ join "," $announced | quote }} }
 - { name: CARTS_CONSISTENCY, value: {{ $ctx.Values.carts.consistency }} }
+{{- else if eq $a.app "ledger" }}
+{{- $members := list }}
+{{- range include "faultline.consensusMembers" (dict "ctx" $ctx) | fromJsonArray }}
+{{- $members = append $members (printf "%s=http://%s" .name (include "faultline.viaLink" (dict "ctx" $ctx "client" $a.node "server" .name))) }}
+{{- end }}
+# Its Redlock instance and every etcd member, each through this instance's own link.
+- { name: REDIS_URL, value: "redis://{{ include "faultline.viaLink" (dict "ctx" $ctx "client" $a.node "server" "redis-primary") }}" }
+- { name: ETCD_MEMBERS, value: {{ join "," $members | quote }} }
 {{- else if eq $a.app "control" }}
 - { name: FAULTLINE_STATE_FILE, value: /var/lib/faultline/topology.json }
 - { name: FAULTLINE_FAULT_BACKEND, value: kubernetes }
@@ -118,6 +143,16 @@ trace UI in the user's browser. Without either, the console says so instead. */}
 {{- if eq (include "faultline.labEnabled" (dict "ctx" $ctx "lab" "quorum")) "true" }}
 - { name: CARTS_A_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "carts-a") }} }
 - { name: CARTS_B_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "carts-b") }} }
+{{- end }}
+{{- if eq (include "faultline.labEnabled" (dict "ctx" $ctx "lab" "consensus")) "true" }}
+- { name: LEDGER_A_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "ledger-a") }} }
+- { name: LEDGER_B_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "ledger-b") }} }
+{{- $members := list }}
+{{- range include "faultline.consensusMembers" (dict "ctx" $ctx) | fromJsonArray }}
+{{- $members = append $members (printf "%s=%s" .name (include "faultline.etcdClientUrl" (dict "ctx" $ctx "ordinal" .ordinal))) }}
+{{- end }}
+# Each member at its own pod, outside the links: the raft scenarios read every member's status.
+- { name: ETCD_MEMBERS, value: {{ join "," $members | quote }} }
 {{- end }}
 - { name: FAULTLINE_REPORTS_DIR, value: /var/lib/faultline/reports }
 - { name: WORKLOAD_BACKGROUND_RATE, value: {{ $ctx.Values.workload.backgroundRate | quote }} }

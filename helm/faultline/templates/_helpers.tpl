@@ -46,6 +46,10 @@ control: { http: 8080 }
 workload: { http: 8080 }
 carts-a: { http: 8080 }
 carts-b: { http: 8080 }
+etcd: { client: 2379, peer: 2380 }
+raft-relay: { health: 8080, peer-0: 2380, peer-1: 2381, peer-2: 2382 }
+ledger-a: { http: 8080 }
+ledger-b: { http: 8080 }
 prometheus: { http: 9090 }
 grafana: { http: 3000 }
 tempo: { http: 3200, otlp-grpc: 4317 }
@@ -280,6 +284,14 @@ SENTINEL_LINK_PORT_{{ $server.ordinal }}={{ .port }}
 {{- end -}}
 {{- end -}}
 
+{{/*
+The component whose pods open a link's connections: the one that carries them for the
+client (an etcd member's, the raft relay), else the client's own. (dict "ctx" $ "link" link)
+*/}}
+{{- define "faultline.linkOpener" -}}
+{{- .link.via | default (include "faultline.linkClientComponent" (dict "ctx" .ctx "name" .link.client)) -}}
+{{- end -}}
+
 {{/* A link client's component: the Sentinels' links are the sentinel StatefulSet's. */}}
 {{- define "faultline.linkClientComponent" -}}
 {{- if eq .name "sentinels" -}}sentinel{{- else if eq .name "ring" -}}cassandra{{- else -}}{{- (include "faultline.node" . | fromJson).component -}}{{- end -}}
@@ -315,7 +327,7 @@ that selects `faultline.dev/role=primary`, so a failover that moves the label mo
 {{- define "faultline.nodePort" -}}
 {{- $node := include "faultline.node" . | fromJson -}}
 {{- $ports := get (include "faultline.ports" .ctx | fromYaml) $node.component -}}
-{{- $main := dict "postgres" "postgres" "redis" "redis" "sentinel" "sentinel" "kafka" "kafka" "toxiproxy" "api" "cassandra" "cql" -}}
+{{- $main := dict "postgres" "postgres" "redis" "redis" "sentinel" "sentinel" "kafka" "kafka" "toxiproxy" "api" "cassandra" "cql" "etcd" "client" "raft-relay" "health" -}}
 {{- get $ports (get $main $node.component | default "http") -}}
 {{- end -}}
 
@@ -352,6 +364,9 @@ CKV_K8S_38: Control deletes and labels pods through the Kubernetes API (kill dri
 CKV_K8S_22: The apache/kafka image writes its server.properties under /opt/kafka at start
 CKV_K8S_8: A helm test pod runs to completion; there is nothing to keep alive
 CKV_K8S_9: A helm test pod runs to completion; nothing sends it traffic
+CKV_K8S_116: The consensus lab's etcd serves its clients plain HTTP, as locally, for their requests pass Toxiproxy links; only the release's pods may reach it (NetworkPolicies)
+CKV_K8S_117: The consensus lab's etcd authenticates no client certificate; its clients (the ledgers, control, the workload) are the release's own pods, allowed by the NetworkPolicies
+CKV_K8S_119: The consensus lab's etcd peers speak plain HTTP, for the raft relay reads each peer request's sender header to pass it through that sender's link
 {{- end -}}
 
 {{- define "faultline.checkovSkips" -}}

@@ -1,14 +1,17 @@
 import {
   CARTS_NODES,
+  CONSENSUS_MEMBERS,
   ENDPOINTS,
   type EndpointSpec,
   LAB_NAMES,
   LABS,
   type LabName,
+  LEDGER_NODES,
   LINKS,
   linkName,
   NODES,
   type NodeSpec,
+  RAFT_RELAY,
   RING,
   REDIS_MIN_REPLICAS_MAX_LAG_S,
   SENTINEL_DOWN_AFTER_MS,
@@ -71,6 +74,11 @@ export interface ChartLink {
    * ring member's peers reach its storage port, at an address of its own (a Service).
    */
   serverPort?: string;
+  /**
+   * The component that opens the link's connections for its client, when not the client's
+   * own: an etcd member's peer requests reach their links through the raft relay.
+   */
+  via?: string;
   lab?: LabName;
 }
 
@@ -165,6 +173,34 @@ export const CONNECTIONS: readonly ChartConnection[] = [
   ]),
   { client: 'control', server: 'cassandra', port: 'cql', why: 'observer: ring ownership' },
   { client: 'prometheus', server: 'cassandra', port: 'metrics', why: 'JMX exporter scrape' },
+  // The consensus lab's, when it is deployed.
+  ...LEDGER_NODES.flatMap((ledger) => [
+    { client: 'workload', server: ledger, port: 'http', why: 'workload client' },
+    { client: 'control', server: ledger, port: 'http', why: 'clock drills, topology health' },
+    { client: 'prometheus', server: ledger, port: 'http', why: 'metrics scrape' },
+    { client: ledger, server: 'otel-collector', port: 'otlp-http', why: 'traces' },
+  ]),
+  {
+    client: 'workload',
+    server: 'etcd',
+    port: 'client',
+    why: "raft scenarios read each member's status",
+  },
+  { client: 'control', server: 'etcd', port: 'client', why: 'observer: leader, term, health' },
+  { client: 'prometheus', server: 'etcd', port: 'client', why: "the members' own metrics" },
+  ...CONSENSUS_MEMBERS.map((_member, ordinal) => ({
+    client: 'etcd',
+    server: RAFT_RELAY,
+    port: `peer-${ordinal}`,
+    why: "a member's announced peer URL leads to the relay",
+  })),
+  {
+    client: RAFT_RELAY,
+    server: 'etcd',
+    port: 'peer',
+    why: 'peer requests that name no sender (version checks, probes)',
+  },
+  { client: 'control', server: RAFT_RELAY, port: 'health', why: 'topology health' },
 ];
 
 export const LINK_PORT_BASE = 15000;
@@ -201,6 +237,7 @@ export function chartTopology(): ChartTopology {
       port: LINK_PORT_BASE + n,
       ...(link.dedicatedListener ? { dedicatedListener: true } : {}),
       ...(link.peerAddress ? { serverPort: 'storage' } : {}),
+      ...(link.raftPeer ? { serverPort: 'peer', via: RAFT_RELAY } : {}),
       ...(lab ? { lab } : {}),
     })),
     connections: [...CONNECTIONS],

@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import type { LabName } from '@faultline/topology';
 import { chartDir } from './chart-files';
 import { resolveChartTools } from './chart-tools';
 
@@ -55,11 +56,12 @@ export const VARIANTS: readonly ChartVariant[] = [
   // As on the offline cluster (k8s/offline/values.yaml), which has no trace backend's image.
   { name: 'no-traces', set: ['traces.backend=none'], apiVersions: [] },
   { name: 'quorum-lab', set: ['labs.quorum.enabled=true'], apiVersions: [] },
+  { name: 'consensus-lab', set: ['labs.consensus.enabled=true'], apiVersions: [] },
 ];
 
-/** Whether a variant deploys the quorum lab. */
-export const withQuorumLab = (variant: ChartVariant): boolean =>
-  variant.set.includes('labs.quorum.enabled=true');
+/** Whether a variant deploys a lab. */
+export const withLab = (variant: ChartVariant, lab: LabName): boolean =>
+  variant.set.includes(`labs.${lab}.enabled=true`);
 
 const valuesArgs = (variant: ChartVariant): string[] => variant.set.flatMap((s) => ['--set', s]);
 

@@ -10,7 +10,9 @@ import { ServiceEnvironment } from '@faultline/service';
 import {
   CONTROL_SERVICE,
   ENDPOINTS,
+  LAB_NAMES,
   LAB_SERVICES,
+  type LabName,
   repoRoot,
   SERVICES,
   WORKLOAD_SERVICE,
@@ -19,6 +21,7 @@ import {
 } from '@faultline/topology';
 import { CartsEnvironment } from '../../../apps/carts/src/config/carts-environment';
 import { CatalogEnvironment } from '../../../apps/catalog/src/config/catalog-environment';
+import { LedgerEnvironment } from '../../../apps/ledger/src/config/ledger-environment';
 import { ControlEnvironment } from '../../../apps/control/src/config/control-environment';
 import { OrdersEnvironment } from '../../../apps/orders/src/config/orders-environment';
 import { PaymentsEnvironment } from '../../../apps/payments/src/config/payments-environment';
@@ -47,7 +50,7 @@ import {
   resolveChartTools,
   selects,
   VARIANTS,
-  withQuorumLab,
+  withLab,
 } from '@faultline/chart';
 
 /** The variables the telemetry preload reads (not app configuration): OpenTelemetry's and the sampler's. */
@@ -62,12 +65,15 @@ const APP_ENVIRONMENTS: Record<string, new () => object> = {
   payments: PaymentsEnvironment,
   catalog: CatalogEnvironment,
   carts: CartsEnvironment,
+  ledger: LedgerEnvironment,
   orders: OrdersEnvironment,
   control: ControlEnvironment,
   workload: WorkloadEnvironment,
 };
 
 const COMPONENT_LABEL = 'app.kubernetes.io/component';
+/** A datastore's main port's name, where it is not named after the datastore. */
+const MAIN_PORTS: Record<string, string> = { cassandra: 'cql', etcd: 'client' };
 /** What each replicated datastore must keep through a voluntary disruption, of its members. */
 const MUST_KEEP: Record<string, (members: number) => number> = {
   // The primary and a synchronous standby: every commit waits for one (ANY 1).
@@ -78,10 +84,15 @@ const MUST_KEEP: Record<string, (members: number) => number> = {
   sentinel: (members) => Math.floor(members / 2) + 1,
   // A QUORUM of the ring at replication factor 3.
   cassandra: () => 2,
+  // The majority Raft needs.
+  etcd: (members) => Math.floor(members / 2) + 1,
 };
-/** What all requests may add up to: the core topology's, and what the quorum lab adds. */
+/** What all requests may add up to: the core topology's, and what each lab adds. */
 const BUDGET = { cpu: 3, memory: 4 * 2 ** 30 };
-const QUORUM_LAB_BUDGET = { cpu: 0.5, memory: 2.5 * 2 ** 30 };
+const LAB_BUDGETS: Record<LabName, { cpu: number; memory: number }> = {
+  quorum: { cpu: 0.5, memory: 2.5 * 2 ** 30 },
+  consensus: { cpu: 0.3, memory: 0.75 * 2 ** 30 },
+};
 
 const rendered = new Map(VARIANTS.map((v) => [v.name, renderChart(v)]));
 const scratch = mkdtempSync(join(tmpdir(), 'faultline-chart-'));
@@ -196,7 +207,7 @@ for (const variant of VARIANTS) {
       }
     });
 
-    it('keeps all requests together within 3 CPU and 4 GiB, and the quorum lab within 0.5 CPU and 2.5 GiB more', () => {
+    it('keeps all requests together within 3 CPU and 4 GiB, the quorum lab within 0.5 CPU and 2.5 GiB more, the consensus lab within 0.3 CPU and 0.75 GiB', () => {
       let cpu = 0;
       let memory = 0;
       for (const { owner, spec } of pods) {
@@ -207,11 +218,11 @@ for (const variant of VARIANTS) {
           memory += replicas * memoryBytes(c.resources!.requests!.memory!);
         }
       }
-      const lab = withQuorumLab(variant);
-      const budget = {
-        cpu: BUDGET.cpu + (lab ? QUORUM_LAB_BUDGET.cpu : 0),
-        memory: BUDGET.memory + (lab ? QUORUM_LAB_BUDGET.memory : 0),
-      };
+      const budget = { ...BUDGET };
+      for (const lab of LAB_NAMES.filter((l) => withLab(variant, l))) {
+        budget.cpu += LAB_BUDGETS[lab].cpu;
+        budget.memory += LAB_BUDGETS[lab].memory;
+      }
       assert.ok(cpu <= budget.cpu, `requests ${cpu} CPU > ${budget.cpu}`);
       assert.ok(
         memory <= budget.memory,
@@ -368,7 +379,8 @@ for (const variant of VARIANTS) {
     it('lets a drain take one member of each replicated datastore at a time, never what it needs to go on', () => {
       const budgets = of('PodDisruptionBudget') as (Manifest & { spec: BudgetSpec })[];
       assert.deepEqual(budgets.map((b) => b.metadata.name).sort(), [
-        ...(withQuorumLab(variant) ? ['faultline-cassandra'] : []),
+        ...(withLab(variant, 'quorum') ? ['faultline-cassandra'] : []),
+        ...(withLab(variant, 'consensus') ? ['faultline-etcd'] : []),
         'faultline-postgres',
         'faultline-redis',
         'faultline-sentinel',
@@ -451,12 +463,18 @@ for (const variant of VARIANTS) {
 
     it('sets each app exactly the variables its validated configuration declares, and every one it requires', () => {
       const image = /^faultline:/;
+      // The raft relay runs from the app image too, but is no app: it has no configuration.
       const apps = pods.filter(
-        (p) => p.owner.kind === 'Deployment' && image.test(p.spec.containers[0]!.image),
+        (p) =>
+          p.owner.kind === 'Deployment' &&
+          image.test(p.spec.containers[0]!.image) &&
+          p.labels[COMPONENT_LABEL] !== 'raft-relay',
       );
       assert.equal(
         apps.length,
-        (variant.name === 'no-workload' ? 5 : 6) + (withQuorumLab(variant) ? 2 : 0),
+        (variant.name === 'no-workload' ? 5 : 6) +
+          (withLab(variant, 'quorum') ? 2 : 0) +
+          (withLab(variant, 'consensus') ? 2 : 0),
       );
       for (const { owner, spec } of apps) {
         const [container] = spec.containers;
@@ -486,6 +504,7 @@ for (const variant of VARIANTS) {
         // …and what the local topology gives the same node (README, "Services").
         const local = localEnvironment(
           container!.env!.find((e) => e.name === 'FAULTLINE_NODE')!.value!,
+          LAB_NAMES.filter((l) => withLab(variant, l)),
         );
         const leftOut = new Set(leftOutOfRelease(variant));
         assert.deepEqual(
@@ -717,6 +736,11 @@ describe('chart, values schema', () => {
     // The quorum lab's scenario, only when the release has the lab.
     assert.doesNotMatch(notes, /scenario run quorum/);
     assert.match(renderNotes(variantNamed('quorum-lab')), /faultline scenario run quorum/);
+    assert.doesNotMatch(notes, /scenario run lock-pause/);
+    assert.match(
+      renderNotes(variantNamed('consensus-lab')),
+      /faultline scenario run lock-pause --lock redlock/,
+    );
   });
 });
 
@@ -971,7 +995,8 @@ function expectedLinks(variant: ChartVariant) {
     port: number;
     dedicatedListener?: boolean;
     serverPort?: string;
-  }[] = topology.links.filter((l) => !l.lab || (l.lab === 'quorum' && withQuorumLab(variant)));
+    via?: string;
+  }[] = topology.links.filter((l) => !l.lab || withLab(variant, l.lab));
   if (variant.name === 'more-standbys') {
     links.push({
       name: 'pg-3->pg-primary',
@@ -1011,11 +1036,11 @@ function allowedTraffic(
   const allowed = new Set<string>();
   for (const link of expectedLinks(variant)) {
     const server = componentOf(link.server);
-    allowed.add(`${componentOf(link.client)}->toxiproxy:${link.port}`);
+    allowed.add(`${link.via ?? componentOf(link.client)}->toxiproxy:${link.port}`);
     // The port the link leads to: Kafka's link listener, the one it names, else the main one.
     const port = link.dedicatedListener
       ? 'link'
-      : (link.serverPort ?? (server === 'cassandra' ? 'cql' : server));
+      : (link.serverPort ?? MAIN_PORTS[server] ?? server);
     allowed.add(`toxiproxy->${server}:${portOf(server, port)}`);
   }
   const prometheusOwn = deployed.has('prometheus');
@@ -1062,10 +1087,13 @@ const leftOutOfRelease = (variant: ChartVariant): string[] =>
     : [];
 
 /** The variable names the local topology gives a node. */
-function localEnvironment(node: string): string[] {
-  const spec = [...SERVICES, ...LAB_SERVICES.quorum, CONTROL_SERVICE, WORKLOAD_SERVICE].find(
-    (s) => s.node === node,
-  );
+function localEnvironment(node: string, labs: LabName[]): string[] {
+  const spec = [
+    ...SERVICES,
+    ...LAB_NAMES.flatMap((lab) => LAB_SERVICES[lab]),
+    CONTROL_SERVICE,
+    WORKLOAD_SERVICE,
+  ].find((s) => s.node === node);
   assert.ok(spec, `the local topology has no service node ${node}`);
   const ctx: ServiceEnvContext = {
     linkPort: () => 1,
@@ -1073,7 +1101,7 @@ function localEnvironment(node: string): string[] {
     catalogOrdering: 'wall',
     stateFile: '/state/state.json',
     serviceUrl: (n) => `http://127.0.0.1/${n}`,
-    labs: [],
+    labs,
     workloadRate: 0,
     redisMinReplicasToWrite: 0,
   };

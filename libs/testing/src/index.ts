@@ -6,3 +6,4 @@ export * from './port-open';
 export * from './supervised-topology';
 export * from './scenario-bench';
 export * from './dashboard-answers';
+export * from './consensus-verdicts';
