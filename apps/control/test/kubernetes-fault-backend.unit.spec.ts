@@ -259,17 +259,21 @@ class FakeKubernetesApi {
   }
 }
 
-describe('KubernetesFaultBackend', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'faultline-k8s-'));
-  const stateFile = join(dir, 'topology.json');
-  writeFileSync(stateFile, JSON.stringify(TOPOLOGY_MAP));
-  const env = validateEnvironment(ControlEnvironment, {
+/** Control's configuration in a cluster, its map at `stateFile`. */
+const kubernetesControl = (stateFile: string) =>
+  validateEnvironment(ControlEnvironment, {
     FAULTLINE_STATE_FILE: stateFile,
     FAULTLINE_ADMIN_TOKEN: 'token',
     FAULTLINE_FAULT_BACKEND: 'kubernetes',
     FAULTLINE_KILL_HOLDS: HOLDS,
     FAULTLINE_ROLES_CONFIGMAP: ROLES,
   });
+
+describe('KubernetesFaultBackend', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-k8s-'));
+  const stateFile = join(dir, 'topology.json');
+  writeFileSync(stateFile, JSON.stringify(TOPOLOGY_MAP));
+  const env = kubernetesControl(stateFile);
   const api = new FakeKubernetesApi();
   let server: string;
   let loads = 0;
@@ -627,13 +631,7 @@ class FakeToxiproxy {
 describe('KubernetesFaultBackend pause', () => {
   const dir = mkdtempSync(join(tmpdir(), 'faultline-k8s-pause-'));
   const stateFile = join(dir, 'topology.json');
-  const env = validateEnvironment(ControlEnvironment, {
-    FAULTLINE_STATE_FILE: stateFile,
-    FAULTLINE_ADMIN_TOKEN: 'token',
-    FAULTLINE_FAULT_BACKEND: 'kubernetes',
-    FAULTLINE_KILL_HOLDS: HOLDS,
-    FAULTLINE_ROLES_CONFIGMAP: ROLES,
-  });
+  const env = kubernetesControl(stateFile);
   const rolesFile = new TopologySource(env).rolesFile;
   const link = (client: string, server: string, port: number, upstream: string): RunningLink => ({
     client,
