@@ -169,7 +169,11 @@ export class KubernetesFaultBackend extends SharedFaultBackend {
   async pauseNode(node: string, drillId: string): Promise<void> {
     const links = linksTouching(this.topology.current(), node);
     if (links.length === 0) throw new Error(`pause ${node}: it has no link to hold`);
-    for (const link of links) await this.holdLink(link.name, drillId);
+    // All at once: a pause must begin as one instant, as SIGSTOP does. One link after another
+    // took long enough on a loaded node for a paused holder's write to slip out in time.
+    const held = await Promise.allSettled(links.map((l) => this.holdLink(l.name, drillId)));
+    const failed = held.find((h) => h.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /**

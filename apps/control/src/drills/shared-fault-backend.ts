@@ -71,14 +71,16 @@ export abstract class SharedFaultBackend extends FaultBackend {
    */
   protected async holdLink(link: string, drillId: string): Promise<void> {
     const toxiproxy = this.toxiproxy();
-    for (const stream of ['upstream', 'downstream'] as const) {
-      await toxiproxy.addToxic(link, {
-        name: toxicName(drillId, stream),
-        type: 'latency',
-        stream,
-        attributes: { latency: HOLD_LATENCY_MS, jitter: 0 },
-      });
-    }
+    await Promise.all(
+      (['upstream', 'downstream'] as const).map((stream) =>
+        toxiproxy.addToxic(link, {
+          name: toxicName(drillId, stream),
+          type: 'latency',
+          stream,
+          attributes: { latency: HOLD_LATENCY_MS, jitter: 0 },
+        }),
+      ),
+    );
   }
 
   async healLink(link: string, drillId: string): Promise<void> {
