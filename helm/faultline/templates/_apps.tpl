@@ -22,24 +22,19 @@ both against each app's validated configuration.
 {{- end }}
 {{- end -}}
 
-{{/* The consensus lab's etcd members, by ordinal: (dict "ctx" $). */}}
-{{- define "faultline.consensusMembers" -}}
-{{- $t := include "faultline.expandedTopology" .ctx | fromJson -}}
-{{- $members := list -}}
-{{- range $t.nodes -}}{{- if eq .component "etcd" -}}{{- $members = append $members . -}}{{- end -}}{{- end -}}
-{{- toJson $members -}}
-{{- end -}}
-
 {{/* An etcd member's client URL at its own pod: (dict "ctx" $ "ordinal" n). */}}
 {{- define "faultline.etcdClientUrl" -}}
 {{- printf "http://%s:%s" (include "faultline.podHost" (dict "ctx" .ctx "component" "etcd" "ordinal" .ordinal)) (include "faultline.port" (dict "ctx" .ctx "component" "etcd" "port" "client")) -}}
 {{- end -}}
 
-{{/* The quorum lab's ring members, by ordinal: (dict "ctx" $). */}}
-{{- define "faultline.ringMembers" -}}
+{{/*
+A lab's members, the nodes of one StatefulSet, by ordinal: the quorum lab's ring (cassandra),
+the consensus lab's Raft group (etcd). (dict "ctx" $ "component" "etcd")
+*/}}
+{{- define "faultline.members" -}}
 {{- $t := include "faultline.expandedTopology" .ctx | fromJson -}}
 {{- $members := list -}}
-{{- range $t.nodes -}}{{- if eq .component "cassandra" -}}{{- $members = append $members . -}}{{- end -}}{{- end -}}
+{{- range $t.nodes -}}{{- if eq .component $.component -}}{{- $members = append $members . -}}{{- end -}}{{- end -}}
 {{- toJson $members -}}
 {{- end -}}
 
@@ -100,7 +95,7 @@ selects Toxiproxy, whose link to the member listens behind it. (dict "ctx" $ "or
 {{- else if eq $a.app "carts" }}
 {{- $members := list }}
 {{- $announced := list }}
-{{- range include "faultline.ringMembers" (dict "ctx" $ctx) | fromJsonArray }}
+{{- range include "faultline.members" (dict "ctx" $ctx "component" "cassandra") | fromJsonArray }}
 {{- $members = append $members (printf "%s=%s" .name (include "faultline.viaLink" (dict "ctx" $ctx "client" $a.node "server" .name))) }}
 {{- $announced = append $announced (printf "%s=%s" .name (include "faultline.ringService" (dict "ctx" $ctx "ordinal" .ordinal))) }}
 {{- end }}
@@ -111,7 +106,7 @@ selects Toxiproxy, whose link to the member listens behind it. (dict "ctx" $ "or
 - { name: CARTS_CONSISTENCY, value: {{ $ctx.Values.carts.consistency }} }
 {{- else if eq $a.app "ledger" }}
 {{- $members := list }}
-{{- range include "faultline.consensusMembers" (dict "ctx" $ctx) | fromJsonArray }}
+{{- range include "faultline.members" (dict "ctx" $ctx "component" "etcd") | fromJsonArray }}
 {{- $members = append $members (printf "%s=http://%s" .name (include "faultline.viaLink" (dict "ctx" $ctx "client" $a.node "server" .name))) }}
 {{- end }}
 # Its Redlock instance and every etcd member, each through this instance's own link.
@@ -148,7 +143,7 @@ trace UI in the user's browser. Without either, the console says so instead. */}
 - { name: LEDGER_A_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "ledger-a") }} }
 - { name: LEDGER_B_URL, value: {{ include "faultline.appUrl" (dict "ctx" $ctx "component" "ledger-b") }} }
 {{- $members := list }}
-{{- range include "faultline.consensusMembers" (dict "ctx" $ctx) | fromJsonArray }}
+{{- range include "faultline.members" (dict "ctx" $ctx "component" "etcd") | fromJsonArray }}
 {{- $members = append $members (printf "%s=%s" .name (include "faultline.etcdClientUrl" (dict "ctx" $ctx "ordinal" .ordinal))) }}
 {{- end }}
 # Each member at its own pod, outside the links: the raft scenarios read every member's status.

@@ -119,6 +119,14 @@ export const linkClientComponent = (client: string): string =>
       ? 'cassandra'
       : chartNode({ name: client, kind: 'app', role: 'service' }).component;
 
+/** A lab's app (the carts, the ledgers): what reaches it, and where it sends its traces. */
+const labService = (app: string): ChartConnection[] => [
+  { client: 'workload', server: app, port: 'http', why: 'workload client' },
+  { client: 'control', server: app, port: 'http', why: 'clock drills, topology health' },
+  { client: 'prometheus', server: app, port: 'http', why: 'metrics scrape' },
+  { client: app, server: 'otel-collector', port: 'otlp-http', why: 'traces' },
+];
+
 /** What runs outside the faulty network, and why it is allowed through the policies. */
 export const CONNECTIONS: readonly ChartConnection[] = [
   { client: 'sentinel', server: 'sentinel', port: 'sentinel', why: 'Sentinels agree on failovers' },
@@ -165,21 +173,11 @@ export const CONNECTIONS: readonly ChartConnection[] = [
   { client: 'helm-test', server: 'control', port: 'http', why: '`helm test` runs a drill' },
   { client: 'control', server: 'kubernetes-api', port: 'https', why: 'kill drills delete pods' },
   // The quorum lab's, when it is deployed.
-  ...CARTS_NODES.flatMap((carts) => [
-    { client: 'workload', server: carts, port: 'http', why: 'workload client' },
-    { client: 'control', server: carts, port: 'http', why: 'clock drills, topology health' },
-    { client: 'prometheus', server: carts, port: 'http', why: 'metrics scrape' },
-    { client: carts, server: 'otel-collector', port: 'otlp-http', why: 'traces' },
-  ]),
+  ...CARTS_NODES.flatMap(labService),
   { client: 'control', server: 'cassandra', port: 'cql', why: 'observer: ring ownership' },
   { client: 'prometheus', server: 'cassandra', port: 'metrics', why: 'JMX exporter scrape' },
   // The consensus lab's, when it is deployed.
-  ...LEDGER_NODES.flatMap((ledger) => [
-    { client: 'workload', server: ledger, port: 'http', why: 'workload client' },
-    { client: 'control', server: ledger, port: 'http', why: 'clock drills, topology health' },
-    { client: 'prometheus', server: ledger, port: 'http', why: 'metrics scrape' },
-    { client: ledger, server: 'otel-collector', port: 'otlp-http', why: 'traces' },
-  ]),
+  ...LEDGER_NODES.flatMap(labService),
   {
     client: 'workload',
     server: 'etcd',
