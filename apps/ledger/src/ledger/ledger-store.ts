@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { PG_POOL } from '@faultline/postgres';
 import type { LedgerEntry, LedgerRejection } from '@faultline/history';
 import type { LockGrant } from '../locks/lock-grant';
@@ -35,17 +35,26 @@ export interface AppendWrite {
 export class LedgerStore {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  async append(write: AppendWrite, grant: LockGrant): Promise<LedgerEntry> {
-    if (grant.mode !== 'etcd-fenced') return this.insert(this.pool, write, grant);
-    const client = await this.pool.connect();
+  /**
+   * A connection for one grant's critical section, taken as the lock is: the write then leaves
+   * on a connection already open. One opened at write time could find the pause drill holding
+   * the link (Kubernetes) and time out, so the late write the lesson is about would never be
+   * sent; and /ready's query, on the same pool, could have taken the idle one meanwhile.
+   */
+  connect(): Promise<PoolClient> {
+    return this.pool.connect();
+  }
+
+  async append(connection: PoolClient, write: AppendWrite, grant: LockGrant): Promise<LedgerEntry> {
+    if (grant.mode !== 'etcd-fenced') return this.insert(connection, write, grant);
     try {
-      await client.query('BEGIN');
-      await client.query(
+      await connection.query('BEGIN');
+      await connection.query(
         'INSERT INTO fences (resource, token) VALUES ($1, 0) ON CONFLICT (resource) DO NOTHING',
         [write.resource],
       );
       const [{ token: fence }] = (
-        await client.query<{ token: number }>(
+        await connection.query<{ token: number }>(
           'SELECT token FROM fences WHERE resource = $1 FOR UPDATE',
           [write.resource],
         )
@@ -53,7 +62,7 @@ export class LedgerStore {
       const token = grant.token!;
       if (token < fence) {
         const rejection = (
-          await client.query<LedgerRejection>(
+          await connection.query<LedgerRejection>(
             `INSERT INTO rejections (resource, request, writer, token, fence, granted_at, lease_ms)
              VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0), $7) RETURNING ${REJECTION_COLUMNS}`,
             [
@@ -67,21 +76,19 @@ export class LedgerStore {
             ],
           )
         ).rows[0]!;
-        await client.query('COMMIT');
+        await connection.query('COMMIT');
         throw new FencedWrite(rejection);
       }
-      await client.query('UPDATE fences SET token = $2 WHERE resource = $1', [
+      await connection.query('UPDATE fences SET token = $2 WHERE resource = $1', [
         write.resource,
         token,
       ]);
-      const entry = await this.insert(client, write, grant);
-      await client.query('COMMIT');
+      const entry = await this.insert(connection, write, grant);
+      await connection.query('COMMIT');
       return entry;
     } catch (err) {
-      if (!(err instanceof FencedWrite)) await client.query('ROLLBACK').catch(() => undefined);
+      if (!(err instanceof FencedWrite)) await connection.query('ROLLBACK').catch(() => undefined);
       throw err;
-    } finally {
-      client.release();
     }
   }
 

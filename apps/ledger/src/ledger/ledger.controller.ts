@@ -40,7 +40,7 @@ export class LedgerController {
   @ApiOkResponse({
     type: LockHolderDto,
     description:
-      'Whether this instance holds the resource’s lock now (what a scenario waits for before it pauses the holder)',
+      'Whether this instance holds the resource’s lock now (what a scenario waits for before it pauses the holder, and for its release before the final read)',
   })
   holder(@Param('resource', ResourceNamePipe) resource: string): LockHolderDto {
     return this.ledger.holder(resource);

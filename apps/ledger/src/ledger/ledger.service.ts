@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConflictException, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
-import { DatabaseError } from 'pg';
+import { DatabaseError, type PoolClient } from 'pg';
 import { DEFAULT_HOLD_MS, type AppendFailureReason } from '@faultline/contracts';
 import type { AppendDto, LockHolderDto } from '@faultline/contracts/dto';
 import type { LedgerEntry, LedgerRejection } from '@faultline/history';
@@ -23,8 +23,9 @@ const isStorageFailure = (err: unknown): boolean =>
       )));
 
 /**
- * An append: take the resource's lock, hold it for the request's holdMs (the work done under
- * it, where a pause drill freezes the holder), write, give the lock back. Nothing checks the
+ * An append: take the resource's lock and a storage connection, hold the lock for the request's
+ * holdMs (the work done under it, where a pause drill freezes the holder), write on that
+ * connection, give both back. Nothing checks the
  * lease before the write: a check would race the pause just the same, which is the lesson.
  */
 @Injectable()
@@ -47,9 +48,13 @@ export class LedgerService {
     });
     this.metrics.granted(dto.lock, (performance.now() - waited) / 1000);
     this.holding.set(resource, grant);
+    let connection: PoolClient | undefined;
+    let broken: unknown;
     try {
+      connection = await this.store.connect();
       await sleep(dto.holdMs ?? DEFAULT_HOLD_MS);
       const entry = await this.store.append(
+        connection,
         { resource, request: dto.request, writer: this.env.FAULTLINE_NODE },
         grant,
       );
@@ -62,8 +67,11 @@ export class LedgerService {
       this.metrics.appended(dto.lock, 'written');
       return entry;
     } catch (err) {
+      // A connection that failed may be broken: the pool closes it rather than lend it again.
+      if (!(err instanceof FencedWrite)) broken = err;
       throw this.refusal(dto, err);
     } finally {
+      connection?.release(broken as Error | undefined);
       this.holding.delete(resource);
       await grant.release();
     }
