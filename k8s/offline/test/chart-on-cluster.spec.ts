@@ -14,7 +14,7 @@ import {
   resolveChartTools,
   VARIANTS,
 } from '@faultline/chart';
-import type { ReportView } from '@faultline/contracts';
+import type { LockMode, ReportView } from '@faultline/contracts';
 import {
   assertLateWriteFenced,
   assertLeaderReplaced,
@@ -46,6 +46,40 @@ function helm(args: string[]): string {
   const result = helmRun(args);
   assert.equal(result.status, 0, `helm ${args.join(' ')}:\n${result.stdout}${result.stderr}`);
   return result.stdout;
+}
+
+/**
+ * What a failed lock-pause assertion needs to be understood after the cluster is gone: the
+ * paused writer's and the nemesis's operations (ms from the run's start), and ledger-a's
+ * warnings and errors.
+ */
+function lockPauseEvidence(report: ReportView): string {
+  const history = kubectl([
+    '-n',
+    NAMESPACE,
+    'exec',
+    `deployment/${RELEASE}-workload`,
+    '-c',
+    'workload',
+    '--',
+    'cat',
+    report.historyFile,
+  ]);
+  const ops = history
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { process: string; type: string; time: number } & object);
+  const start = ops[0]?.time ?? 0;
+  const timeline = ops
+    .filter((op) => op.process !== 'writer-b')
+    .map((op) => `${Math.round((op.time - start) / 1e6)} ms ${JSON.stringify(op).slice(0, 400)}`);
+  const log = kubectl(['-n', NAMESPACE, 'logs', `deployment/${RELEASE}-ledger-a`, '-c', 'ledger'])
+    .split('\n')
+    .filter((line) => /"level":"(warn|error)"/.test(line))
+    .slice(-40);
+  return ['writer-a, nemesis and final read:', ...timeline, 'ledger-a warnings:', ...log].join(
+    '\n',
+  );
 }
 
 const adminToken = () =>
@@ -537,10 +571,18 @@ describe('the chart on the offline cluster', () => {
       url: serviceUrl(`${RELEASE}-control`),
       headers: { authorization: `Bearer ${adminToken()}` },
     }));
-    t.diagnostic(
-      assertStaleWriteLanded(await runs.run('lock-pause', 16, { lock: 'redlock' }), 'redlock'),
-    );
-    t.diagnostic(assertLateWriteFenced(await runs.run('lock-pause', 16, { lock: 'etcd-fenced' })));
+    const lockPause = async (lock: LockMode, verdict: (report: ReportView) => string) => {
+      const report = await runs.run('lock-pause', 16, { lock });
+      try {
+        return verdict(report);
+      } catch (err) {
+        // The stack, not the message: the runner prints the stack, made when it was thrown.
+        (err as Error).stack += `\n${lockPauseEvidence(report)}`;
+        throw err;
+      }
+    };
+    t.diagnostic(await lockPause('redlock', (report) => assertStaleWriteLanded(report, 'redlock')));
+    t.diagnostic(await lockPause('etcd-fenced', assertLateWriteFenced));
     t.diagnostic(assertLeaderReplaced(await runs.run('raft-partition', 20)));
   });
 

@@ -70,3 +70,17 @@ export async function awaitFreshGrant(client: LedgerClient, resource: string): P
     `${client.instance} was not granted the lock on ${resource} within ${HOLDER_WAIT_MS} ms`,
   );
 }
+
+/**
+ * Waits until `client`'s instance holds the resource's lock no more. Its client may have given
+ * up on the paused append long before, but the instance carries it on at heal: only once it
+ * lets go has the late write landed or been refused, for the final read to see. Gives up after
+ * HOLDER_WAIT_MS: an append that never ends is the report's to show.
+ */
+export async function awaitRelease(client: LedgerClient, resource: string): Promise<void> {
+  const deadline = performance.now() + HOLDER_WAIT_MS;
+  while (performance.now() < deadline) {
+    if ((await client.holder(resource))?.held === false) return;
+    await sleep(100);
+  }
+}

@@ -22,6 +22,7 @@ import type { CartsWorkload } from '../carts/carts-workload';
 import { finalCartReads } from '../carts/final-cart-reads';
 import {
   awaitFreshGrant,
+  awaitRelease,
   ledgerClients,
   ledgerLoad,
   type LedgerWorkload,
@@ -133,8 +134,8 @@ export class ScenarioRun {
 
   /**
    * A consensus-lab run: the writers append to a resource of the run's own, the drill waits for
-   * the holder it pauses to have just been granted the lock, and once the load has stopped the
-   * ledger is read from the other instance.
+   * the holder it pauses to have just been granted the lock, and once the load has stopped and
+   * the holder has let go the ledger is read from the other instance.
    */
   private async runLedger(workload: LedgerWorkload): Promise<CheckAllOptions> {
     const clients = ledgerClients(this.env, this.history);
@@ -147,6 +148,7 @@ export class ScenarioRun {
       async (drill) => (await awaitFreshGrant(holder, resource), drill),
     );
     this.phase = 'converging';
+    await awaitRelease(holder, resource);
     const reader = Object.values(clients).find((c) => c !== holder)!;
     await reader.finalRead(FINAL_PROCESS, resource, this.lock);
     return { checkers: workload.checkers };
