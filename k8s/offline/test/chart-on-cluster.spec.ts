@@ -571,8 +571,30 @@ describe('the chart on the offline cluster', () => {
       url: serviceUrl(`${RELEASE}-control`),
       headers: { authorization: `Bearer ${adminToken()}` },
     }));
+    // ledger-a's /ready queries its pool, as kubelet's probe does every 5 s; asked every 200 ms
+    // here, so a paused write that needs a spare connection (none while the pause holds the
+    // link) shows in a run, not one run in a few.
+    const ledgerA = kubectl([
+      '-n',
+      NAMESPACE,
+      'get',
+      'pods',
+      '-l',
+      'app.kubernetes.io/component=ledger-a',
+      '-o',
+      'jsonpath={.items[0].status.podIP}',
+    ]);
     const lockPause = async (lock: LockMode, verdict: (report: ReportView) => string) => {
-      const report = await runs.run('lock-pause', 16, { lock });
+      const probing = setInterval(
+        () =>
+          void fetch(`http://${ledgerA}:8080/ready`, { signal: AbortSignal.timeout(3_000) }).catch(
+            () => undefined,
+          ),
+        200,
+      );
+      const report = await runs
+        .run('lock-pause', 16, { lock })
+        .finally(() => clearInterval(probing));
       try {
         return verdict(report);
       } catch (err) {
