@@ -15,6 +15,7 @@ import {
   VARIANTS,
 } from '@faultline/chart';
 import type { LockMode, ReportView } from '@faultline/contracts';
+import { parseHistory } from '@faultline/history';
 import {
   assertLateWriteFenced,
   assertLeaderReplaced,
@@ -65,10 +66,7 @@ function lockPauseEvidence(report: ReportView): string {
     'cat',
     report.historyFile,
   ]);
-  const ops = history
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as { process: string; type: string; time: number } & object);
+  const ops = parseHistory(history);
   const start = ops[0]?.time ?? 0;
   const timeline = ops
     .filter((op) => op.process !== 'writer-b')

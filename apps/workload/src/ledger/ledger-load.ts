@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LockMode } from '@faultline/contracts';
+import type { LockHolderDto } from '@faultline/contracts/dto';
 import type { CheckerName, HistoryRecorder } from '@faultline/history';
 import { LedgerClient, type LedgerInstance } from '../clients/ledger-client';
 import type { WorkloadEnvironment } from '../config/workload-environment';
@@ -56,19 +57,39 @@ const FRESH_GRANT_MS = 300;
 const HOLDER_WAIT_MS = 15_000;
 
 /**
+ * Asks `client`'s instance about the resource's lock every `everyMs` until `until` holds:
+ * true, or false after HOLDER_WAIT_MS.
+ */
+async function watchHolder(
+  client: LedgerClient,
+  resource: string,
+  everyMs: number,
+  until: (holder: LockHolderDto | undefined) => boolean,
+): Promise<boolean> {
+  const deadline = performance.now() + HOLDER_WAIT_MS;
+  while (performance.now() < deadline) {
+    if (until(await client.holder(resource))) return true;
+    await sleep(everyMs);
+  }
+  return false;
+}
+
+/**
  * Waits until `client`'s instance has just been granted the resource's lock, so the pause that
  * follows freezes a holder: the point of the scenario. Throws if it never is.
  */
 export async function awaitFreshGrant(client: LedgerClient, resource: string): Promise<void> {
-  const deadline = performance.now() + HOLDER_WAIT_MS;
-  while (performance.now() < deadline) {
-    const holder = await client.holder(resource);
-    if (holder?.held && Date.now() - (holder.grantedAtMs ?? 0) < FRESH_GRANT_MS) return;
-    await sleep(20);
-  }
-  throw new Error(
-    `${client.instance} was not granted the lock on ${resource} within ${HOLDER_WAIT_MS} ms`,
+  const granted = await watchHolder(
+    client,
+    resource,
+    20,
+    (holder) => !!holder?.held && Date.now() - (holder.grantedAtMs ?? 0) < FRESH_GRANT_MS,
   );
+  if (!granted) {
+    throw new Error(
+      `${client.instance} was not granted the lock on ${resource} within ${HOLDER_WAIT_MS} ms`,
+    );
+  }
 }
 
 /**
@@ -78,9 +99,5 @@ export async function awaitFreshGrant(client: LedgerClient, resource: string): P
  * HOLDER_WAIT_MS: an append that never ends is the report's to show.
  */
 export async function awaitRelease(client: LedgerClient, resource: string): Promise<void> {
-  const deadline = performance.now() + HOLDER_WAIT_MS;
-  while (performance.now() < deadline) {
-    if ((await client.holder(resource))?.held === false) return;
-    await sleep(100);
-  }
+  await watchHolder(client, resource, 100, (holder) => holder?.held === false);
 }
