@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { Logger, Module } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { KubeConfig } from '@kubernetes/client-node';
 import { MAX_TTL_SECONDS } from '@faultline/contracts';
@@ -15,6 +15,7 @@ import {
   linkName,
   type Proxy,
   readRoles,
+  resolveNode,
   type RunningLink,
   type Toxic,
   type TopologyMap,
@@ -108,7 +109,7 @@ interface RecordedRequest {
   body: string;
 }
 
-type Verb = 'list' | 'delete' | 'patch';
+type Verb = 'list' | 'delete' | 'patch' | 'get';
 
 const status = (code: number, reason: string, message: string, kind = 'pods') => ({
   kind: 'Status',
@@ -142,6 +143,8 @@ class FakeKubernetesApi {
   holds: Record<string, string> = {};
   roles: Record<string, string> = {};
   forbidden = new Set<Verb>();
+  /** How many ConfigMap reads to answer 503 first (an API server not ready yet). */
+  unanswered = 0;
   private server!: Server;
   private uids = 0;
 
@@ -217,6 +220,13 @@ class FakeKubernetesApi {
         }
         const data = configMap && { [HOLDS]: this.holds, [ROLES]: this.roles }[configMap[2]!];
         if (configMap && data && ['GET', 'PATCH'].includes(req.method!)) {
+          if (req.method === 'GET') {
+            if (this.forbidden.has('get')) return forbid('get', 'configmaps', configMap[1]!);
+            if (this.unanswered > 0) {
+              this.unanswered--;
+              return answer(503, status(503, 'ServiceUnavailable', 'the server is starting'));
+            }
+          }
           if (req.method === 'PATCH') {
             if (this.forbidden.has('patch')) return forbid('patch', 'configmaps', configMap[1]!);
             const patch = JSON.parse(recorded.body) as { data?: Record<string, string | null> };
@@ -408,23 +418,97 @@ describe('KubernetesFaultBackend', () => {
       assert.deepEqual(api.roles, { 'pg-0': 'replica', 'pg-1': 'primary' }, 'every datastore node');
       assert.equal(api.pods[1]!.labels[ROLE_LABEL], 'primary');
       assert.equal(api.pods[0]!.labels[ROLE_LABEL], 'replica');
-
-      // A new control pod (no roles file) takes them back before it labels anything.
-      rmSync(rolesFile);
-      api.pods.forEach((p) => delete p.labels[ROLE_LABEL]);
-      const next = backend() as KubernetesFaultBackend;
-      next.start();
-      try {
-        await eventually(() => assert.equal(api.pods[1]!.labels[ROLE_LABEL], 'primary'));
-        assert.equal(api.pods[0]!.labels[ROLE_LABEL], 'replica');
-        assert.deepEqual(readRoles(rolesFile)['pg-1'], 'primary');
-      } finally {
-        next.stop();
-      }
     } finally {
       rmSync(rolesFile, { force: true });
       api.roles = {};
     }
+  });
+
+  describe("a new control pod's start", () => {
+    const rolesFile = new TopologySource(env).rolesFile;
+    /** What the failover operators see when Nest makes them: the PostgreSQL primary. */
+    let primarySeen: string | undefined;
+    @Injectable()
+    class FailoverOperator {
+      constructor(@Inject(FaultBackend) _backend: FaultBackend, topology: TopologySource) {
+        primarySeen = resolveNode(topology.current().nodes, 'pg-primary')?.name;
+      }
+    }
+    @Module({
+      providers: [
+        { provide: ControlEnvironment, useValue: env },
+        TopologySource,
+        { provide: KUBE_CONFIG_LOADER, useValue: fakeCluster },
+        faultBackendProvider,
+        FailoverOperator,
+      ],
+    })
+    class ControlModule {}
+    const start = () =>
+      NestFactory.createApplicationContext(ControlModule, { logger: false, abortOnError: false });
+
+    beforeEach(() => {
+      primarySeen = undefined;
+      rmSync(rolesFile, { force: true });
+      api.pods = [0, 1].map((i) => ({
+        name: `faultline-postgres-${i}`,
+        labels: { 'statefulset.kubernetes.io/pod-name': `faultline-postgres-${i}` },
+      }));
+      // As the last control recorded them after a failover of each store.
+      api.roles = {
+        'pg-0': 'replica',
+        'pg-1': 'primary',
+        'redis-0': 'replica',
+        'redis-1': 'primary',
+      };
+    });
+    afterEach(() => {
+      rmSync(rolesFile, { force: true });
+      api.roles = {};
+      api.unanswered = 0;
+    });
+
+    it('takes back the recorded roles before whatever needs the backend is made, then labels by them', async () => {
+      const app = await start();
+      const kubernetes = app.get(FaultBackend);
+      try {
+        assert.ok(kubernetes instanceof KubernetesFaultBackend);
+        assert.equal(primarySeen, 'pg-1', 'the failover operators start from the moved roles');
+        assert.deepEqual(readRoles(rolesFile), api.roles);
+        kubernetes.start();
+        await eventually(() => assert.equal(api.pods[1]!.labels[ROLE_LABEL], 'primary'));
+        assert.equal(api.pods[0]!.labels[ROLE_LABEL], 'replica');
+      } finally {
+        kubernetes.stop();
+        await app.close();
+      }
+    });
+
+    it('asks again while the API answers 503, and starts once it has the roles', async () => {
+      api.unanswered = 1;
+      const app = await start();
+      await app.close();
+      assert.equal(primarySeen, 'pg-1');
+      assert.equal(api.unanswered, 0, 'the 503 was answered');
+    });
+
+    it('stops with the permission its service account lacks when the API refuses the roles', async () => {
+      api.forbidden.add('get');
+      await assert.rejects(
+        start(),
+        /read the recorded roles: control's service account may not get configmaps in namespace drills/,
+      );
+      assert.equal(primarySeen, undefined, 'nothing that needs the backend was made');
+    });
+
+    it("keeps this pod's own roles file (a restarted container) without asking the API", async () => {
+      writeRoles(rolesFile, { 'pg-0': 'replica', 'pg-1': 'primary' });
+      api.roles = {};
+      const app = await start();
+      await app.close();
+      assert.equal(primarySeen, 'pg-1');
+      assert.equal(api.requests.filter((r) => r.path.includes('/configmaps/')).length, 0);
+    });
   });
 
   it('a killed StatefulSet member stays held until revive, which releases only its held pod', async () => {
@@ -767,9 +851,11 @@ describe('FAULTLINE_FAULT_BACKEND', () => {
       FAULTLINE_ROLES_CONFIGMAP: ROLES,
     });
 
-  /** The FaultBackend Nest creates for `env`, with a loader that must not be called. */
-  async function chosenBackend(env: ControlEnvironment): Promise<FaultBackend> {
-    const loader: KubeConfigLoader = () => assert.fail('no KubeConfig is loaded at start');
+  /** The FaultBackend Nest creates for `env` (by default, with a loader that must not be called). */
+  async function chosenBackend(
+    env: ControlEnvironment,
+    loader: KubeConfigLoader = () => assert.fail('no KubeConfig is loaded at start'),
+  ): Promise<FaultBackend> {
     @Module({
       providers: [
         { provide: ControlEnvironment, useValue: env },
@@ -779,7 +865,10 @@ describe('FAULTLINE_FAULT_BACKEND', () => {
       ],
     })
     class BackendModule {}
-    const app = await NestFactory.createApplicationContext(BackendModule, { logger: false });
+    const app = await NestFactory.createApplicationContext(BackendModule, {
+      logger: false,
+      abortOnError: false,
+    });
     try {
       return app.get(FaultBackend);
     } finally {
@@ -793,8 +882,17 @@ describe('FAULTLINE_FAULT_BACKEND', () => {
     assert.ok((await chosenBackend(environment('local'))) instanceof LocalFaultBackend);
   });
 
-  it('kubernetes selects the Kubernetes backend', async () => {
-    assert.ok((await chosenBackend(environment('kubernetes'))) instanceof KubernetesFaultBackend);
+  it('kubernetes selects the Kubernetes backend, whose start needs the cluster: outside a pod, control stops saying so', async () => {
+    const host = process.env.KUBERNETES_SERVICE_HOST;
+    delete process.env.KUBERNETES_SERVICE_HOST;
+    try {
+      await assert.rejects(
+        chosenBackend(environment('kubernetes'), loadInClusterConfig),
+        /read the recorded roles: control is not running in a Kubernetes pod \(no KUBERNETES_SERVICE_HOST\), which FAULTLINE_FAULT_BACKEND=kubernetes needs/,
+      );
+    } finally {
+      if (host !== undefined) process.env.KUBERNETES_SERVICE_HOST = host;
+    }
   });
 
   it('kubernetes without the kill-holds ConfigMap stops control at start', () => {

@@ -136,6 +136,60 @@ async function healDrill(control: string, id: string): Promise<void> {
   assert.equal(healed.status, 200, JSON.stringify(healed.body));
 }
 
+/** One SQL query's unaligned result, run by psql in the PostgreSQL pod `on`. */
+const psql = (on: string, sql: string) =>
+  kubectl([
+    '-n',
+    NAMESPACE,
+    'exec',
+    on,
+    '-c',
+    'postgres',
+    '--',
+    'psql',
+    '-U',
+    'postgres',
+    '-tAc',
+    sql,
+  ]).trim();
+
+/** The datastores' roles as control last recorded them (node name: primary or replica). */
+const recordedRoles = () =>
+  JSON.parse(
+    kubectl(['-n', NAMESPACE, 'get', 'configmap', `${RELEASE}-roles`, '-o', 'jsonpath={.data}']) ||
+      '{}',
+  ) as Record<string, string>;
+
+/**
+ * After a `helm upgrade`, which restarts control, every store's primary is the one its last
+ * failover chose: the roles recorded as before, only that pod labelled primary (the `-primary`
+ * Services select it), and the PostgreSQL one out of recovery. A control that started from the
+ * initial roles once labelled the demoted pg-0 primary and failed over beside the real one.
+ */
+function assertPrimariesKept(before: Record<string, string>): void {
+  assert.deepEqual(recordedRoles(), before, 'the roles control recorded');
+  const primaries = Object.keys(before)
+    .filter((node) => before[node] === 'primary')
+    .map(
+      (node) => `${RELEASE}-${node.startsWith('pg-') ? 'postgres' : 'redis'}-${node.split('-')[1]}`,
+    )
+    .sort();
+  const labelled = kubectl([
+    '-n',
+    NAMESPACE,
+    'get',
+    'pods',
+    '-l',
+    'faultline.dev/role=primary',
+    '-o',
+    'jsonpath={.items[*].metadata.name}',
+  ]);
+  assert.deepEqual(labelled.split(' ').sort(), primaries, 'the pods labelled primary');
+  const postgres = primaries.find((pod) => pod.includes('-postgres-'))!;
+  const inRecovery = psql(postgres, 'SELECT pg_is_in_recovery()');
+  assert.equal(inRecovery, 'f', `${postgres} is the writable primary`);
+}
+
 /** KEY=value lines. */
 const parseEnv = (text: string): Record<string, string> =>
   Object.fromEntries(
@@ -372,21 +426,6 @@ describe('the chart on the offline cluster', () => {
     )?.[1];
     assert.ok(promoted, drill.body.result);
     const pod = `${RELEASE}-postgres-${promoted.slice(3)}`;
-    const psql = (on: string, sql: string) =>
-      kubectl([
-        '-n',
-        NAMESPACE,
-        'exec',
-        on,
-        '-c',
-        'postgres',
-        '--',
-        'psql',
-        '-U',
-        'postgres',
-        '-tAc',
-        sql,
-      ]).trim();
     assert.equal(psql(pod, 'SELECT pg_is_in_recovery()'), 'f');
     // The endpoint Service selects the new primary's pod, and payments commit through it.
     await eventually(() => {
@@ -409,9 +448,7 @@ describe('the chart on the offline cluster', () => {
       assert.equal(account.status, 201, JSON.stringify(account.body));
     }, 60_000);
     // The roles are recorded for the pods and the next control; the old primary streams again.
-    const roles = JSON.parse(
-      kubectl(['-n', NAMESPACE, 'get', 'configmap', `${RELEASE}-roles`, '-o', 'jsonpath={.data}']),
-    ) as Record<string, string>;
+    const roles = recordedRoles();
     assert.equal(roles['pg-0'], 'replica');
     assert.equal(roles[promoted], 'primary');
     await eventually(() => {
@@ -438,17 +475,7 @@ describe('the chart on the offline cluster', () => {
     });
     let promoted = '';
     await eventually(() => {
-      const roles = JSON.parse(
-        kubectl([
-          '-n',
-          NAMESPACE,
-          'get',
-          'configmap',
-          `${RELEASE}-roles`,
-          '-o',
-          'jsonpath={.data}',
-        ]) || '{}',
-      ) as Record<string, string>;
+      const roles = recordedRoles();
       promoted =
         Object.keys(roles).find((n) => n.startsWith('redis-') && roles[n] === 'primary') ?? '';
       assert.ok(promoted && promoted !== 'redis-0', JSON.stringify(roles));
@@ -476,6 +503,7 @@ describe('the chart on the offline cluster', () => {
   });
 
   it('the quorum lab, enabled by upgrade: three Cassandra members gossip through their links, and the quorum scenario shows stale ONE reads and no stale QUORUM read', async (t) => {
+    const roles = recordedRoles();
     helm([
       'upgrade',
       ...installArgs('--set', 'labs.quorum.enabled=true', '--wait', '--timeout', '15m').slice(1),
@@ -494,6 +522,7 @@ describe('the chart on the offline cluster', () => {
       );
       assert.deepEqual(up, { 'cassandra-0': 3, 'cassandra-1': 3, 'cassandra-2': 3 });
     }, 180_000);
+    assertPrimariesKept(roles);
     const carts = serviceUrl(`${RELEASE}-carts-a`);
     await eventually(async () => {
       const added = await httpJson(`${carts}/carts/k8s/items`, {
@@ -529,6 +558,7 @@ describe('the chart on the offline cluster', () => {
 
   it('the consensus lab, enabled by upgrade: three etcd members elect a leader through the relay and their links; a paused ledger (its links held) writes late under Redlock, is fenced under etcd-fenced; a cut-off leader is replaced', async (t) => {
     // The quorum lab goes: two cores do not run both rings' members and the scenarios well.
+    const roles = recordedRoles();
     helm([
       'upgrade',
       ...installArgs(
@@ -565,6 +595,7 @@ describe('the chart on the offline cluster', () => {
         JSON.stringify(leaders),
       );
     }, 180_000);
+    assertPrimariesKept(roles);
     const runs = new ScenarioRuns(() => ({
       url: serviceUrl(`${RELEASE}-control`),
       headers: { authorization: `Bearer ${adminToken()}` },

@@ -17,13 +17,18 @@ const FAULT_BACKENDS: Record<FaultBackendName, Type<FaultBackend>> = {
 
 /**
  * The FaultBackend FAULTLINE_FAULT_BACKEND names. Only that one is created (with its
- * dependencies from the module), so a local control never sets up Kubernetes access.
+ * dependencies from the module), so a local control never sets up Kubernetes access. It is
+ * handed out once it has restored the roles: the failover operators and the drills, which
+ * need it, must not start from roles a failover has moved since.
  */
 export const faultBackendProvider: FactoryProvider<Promise<FaultBackend>> = {
   provide: FaultBackend,
   inject: [ControlEnvironment, ModuleRef],
-  useFactory: (env: ControlEnvironment, moduleRef: ModuleRef) =>
-    moduleRef.create(FAULT_BACKENDS[env.FAULTLINE_FAULT_BACKEND]),
+  useFactory: async (env: ControlEnvironment, moduleRef: ModuleRef) => {
+    const backend = await moduleRef.create(FAULT_BACKENDS[env.FAULTLINE_FAULT_BACKEND]);
+    await backend.restoreRoles();
+    return backend;
+  },
 };
 
 /** The fault backend, shared by the drills and the failover operators. */

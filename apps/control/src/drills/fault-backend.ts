@@ -55,6 +55,13 @@ export abstract class FaultBackend {
   abstract setClockOffset(node: string, offsetMs: number): Promise<void>;
   /** Removes every fault in the topology, whoever made it. */
   abstract clearAll(): Promise<string[]>;
+  /**
+   * Makes the roles failovers moved before this control started readable in the topology, before
+   * anything reads them (the backend's factory waits for it). Locally the roles file beside the
+   * state file has them already; in Kubernetes a new control pod reads them from the ConfigMap
+   * its predecessor recorded them in.
+   */
+  async restoreRoles(): Promise<void> {}
   /** Work the backend keeps doing while control runs (Kubernetes: the pods' role labels). */
   start(): void {}
   stop(): void {}

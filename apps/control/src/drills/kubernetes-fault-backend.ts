@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { type Roles, writeRoles } from '@faultline/topology';
 import {
@@ -53,6 +54,17 @@ class KubernetesRefusal extends Error {
     super(message);
   }
 }
+
+/** The Kubernetes API did not answer (no connection, a timeout). */
+class UnansweredRequest extends Error {}
+
+/** Whether the same request may succeed later: it got no answer, or a 5xx or 429. */
+const mayAnswerLater = (err: unknown) =>
+  err instanceof UnansweredRequest ||
+  (err instanceof KubernetesRefusal && (err.code >= 500 || err.code === 429));
+
+/** How long control's start waits for the API to give back the recorded roles (restoreRoles). */
+export const RESTORE_ROLES_WITHIN_MS = 60_000;
 
 interface Cluster {
   pods: CoreV1Api;
@@ -110,8 +122,9 @@ const isHeld = (pod: V1Pod) =>
  * peers and clients are made to see it paused instead: every link it is at either end of is
  * held in Toxiproxy, both ways, until the drill heals.
  *
- * The API client is created on the first kill, not at start: control starts and is ready
- * wherever it runs, and a missing cluster or RBAC permission fails that drill, clearly.
+ * Control's start takes back the roles a previous control recorded (restoreRoles), so a
+ * missing cluster or RBAC permission stops it then, with the reason. The API client is made
+ * on first use, not when the backend is created.
  */
 @Injectable()
 export class KubernetesFaultBackend extends SharedFaultBackend {
@@ -119,8 +132,7 @@ export class KubernetesFaultBackend extends SharedFaultBackend {
   private lastRoleProblem = '';
   private readonly roleKeeper = new RepeatingTask(
     () =>
-      this.restoreRoles()
-        .then(() => this.labelRoles())
+      this.labelRoles()
         .then(() => (this.lastRoleProblem = ''))
         .catch((err: Error) => {
           // Once per distinct problem, not every tick.
@@ -259,17 +271,33 @@ export class KubernetesFaultBackend extends SharedFaultBackend {
 
   /**
    * The roles a previous control pod recorded, taken back when this one has none (its roles
-   * file is on a volume that lives as long as the pod). Until they are read, no label moves:
-   * labels from the roles the nodes started in could point an endpoint at a standby.
+   * file is on a volume that lives as long as the pod). Control's start waits for them (the
+   * backend's factory): a failover operator or drill that read the roles the nodes started in
+   * would take a standby for the primary. Seen after a Redis failover: a new control recorded
+   * Redis's move over the initial roles, labelled the demoted pg-0 primary, found no primary
+   * behind the endpoint and promoted pg-2 beside the real one. An API that does not answer
+   * yet is asked again for up to RESTORE_ROLES_WITHIN_MS; a refusal stops control at once.
    */
-  private async restoreRoles(): Promise<void> {
+  override async restoreRoles(): Promise<void> {
     if (existsSync(this.topology.rolesFile)) return;
     const what = 'read the recorded roles';
-    const { pods, namespace } = this.connect(what);
-    const recorded = await this.call(what, 'get', 'configmaps', namespace, () =>
-      pods.readNamespacedConfigMap({ name: this.rolesName(), namespace }),
-    );
-    writeRoles(this.topology.rolesFile, (recorded.data ?? {}) as Roles);
+    const deadline = Date.now() + RESTORE_ROLES_WITHIN_MS;
+    for (let problem = ''; ;) {
+      try {
+        const { pods, namespace } = this.connect(what);
+        const recorded = await this.call(what, 'get', 'configmaps', namespace, () =>
+          pods.readNamespacedConfigMap({ name: this.rolesName(), namespace }),
+        );
+        writeRoles(this.topology.rolesFile, (recorded.data ?? {}) as Roles);
+        return;
+      } catch (err) {
+        if (!mayAnswerLater(err) || Date.now() >= deadline) throw err;
+        const { message } = err as Error;
+        if (message !== problem) this.logger.warn(`${message}; asking again until it answers`);
+        problem = message;
+        await sleep(ROLE_LABEL_INTERVAL_MS);
+      }
+    }
   }
 
   private rolesName(): string {
@@ -373,7 +401,7 @@ export class KubernetesFaultBackend extends SharedFaultBackend {
       return await request();
     } catch (err) {
       if (!(err instanceof ApiException)) {
-        throw new Error(
+        throw new UnansweredRequest(
           `${what}: cannot ${verb} ${resource} through the Kubernetes API: ${(err as Error).message}`,
         );
       }
