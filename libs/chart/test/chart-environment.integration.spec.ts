@@ -10,10 +10,12 @@ import { after, before, describe, it } from 'node:test';
 import {
   allocatePorts,
   repoRoot,
+  rolesFileOf,
   startTopology,
   stopTopology,
   type TopologyMap,
   type TopologyState,
+  writeRoles,
 } from '@faultline/topology';
 import { eventually, httpJson } from '@faultline/testing';
 import {
@@ -206,6 +208,10 @@ describe(
         }),
       };
       writeFileSync(localMap.stateFile, JSON.stringify(localMap));
+      // Control's Kubernetes backend takes back the roles a previous control pod recorded
+      // before it starts, from the API, unless its own pod has them: here, as after a
+      // container restart, it has (no failover yet), so it starts without a cluster.
+      writeRoles(rolesFileOf(localMap.stateFile), {});
 
       deployments.forEach(({ spec }, i) => {
         const [container] = spec.containers;
