@@ -5,4 +5,4 @@
 import './idle-request-queue';
 
 export { Kafka, logLevel } from 'kafkajs';
-export type { Admin, Consumer, Producer } from 'kafkajs';
+export type { Admin, Consumer, EachMessagePayload, Producer } from 'kafkajs';

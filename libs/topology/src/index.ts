@@ -14,3 +14,5 @@ export * from './ports';
 export * from './wait';
 export { cassandraYaml, jmxExporterYaml, rackdcProperties } from './nodes/cassandra';
 export { SLOW_SCRAPE } from './nodes/prometheus';
+export { launchKafka } from './nodes/kafka';
+export type { LaunchContext } from './nodes/launch';
