@@ -71,14 +71,21 @@ function lockPauseEvidence(report: ReportView): string {
   const timeline = ops
     .filter((op) => op.process !== 'writer-b')
     .map((op) => `${Math.round((op.time - start) / 1e6)} ms ${JSON.stringify(op).slice(0, 400)}`);
-  const log = kubectl(['-n', NAMESPACE, 'logs', `deployment/${RELEASE}-ledger-a`, '-c', 'ledger'])
+  return [
+    'writer-a, nemesis and final read:',
+    ...timeline,
+    'ledger-a warnings:',
+    ...warningsOf('ledger-a', 'ledger'),
+  ].join('\n');
+}
+
+/** The last warnings and errors an app's Deployment logged (its current container). */
+const warningsOf = (app: string, container = app): string[] =>
+  kubectl(['-n', NAMESPACE, 'logs', `deployment/${RELEASE}-${app}`, '-c', container])
     .split('\n')
     .filter((line) => /"level":"(warn|error)"/.test(line))
-    .slice(-40);
-  return ['writer-a, nemesis and final read:', ...timeline, 'ledger-a warnings:', ...log].join(
-    '\n',
-  );
-}
+    .slice(-40)
+    .map((line) => line.slice(0, 400));
 
 const adminToken = () =>
   Buffer.from(
@@ -280,7 +287,17 @@ describe('the chart on the offline cluster', () => {
   });
 
   it('passes helm test (a cp-vs-ap scenario through the control API, every verdict valid)', () => {
-    helm(['test', RELEASE, '--namespace', NAMESPACE, '--timeout', '5m', '--logs']);
+    const test = helmRun(['test', RELEASE, '--namespace', NAMESPACE, '--timeout', '5m', '--logs']);
+    if (test.status === 0) return;
+    // The verdicts say what went wrong; the apps' warnings and restarts say why.
+    const apps = ['orders', 'payments', 'catalog-a', 'catalog-b', 'control'];
+    assert.fail(
+      [
+        `helm test failed:\n${test.stdout}${test.stderr}`,
+        kubectl(['-n', NAMESPACE, 'get', 'pods']),
+        ...apps.flatMap((app) => [`${app} warnings:`, ...warningsOf(app)]),
+      ].join('\n'),
+    );
   });
 
   it('has Prometheus scraping every target, and traces reaching the collector', async () => {
