@@ -3,6 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Registry } from 'prom-client';
 import type { EachMessagePayload } from '@faultline/kafka';
+import { eventually } from '@faultline/testing';
 import type { MetricsRegistry } from '@faultline/telemetry';
 import type { SagaKafka } from '../src/kafka/kafka';
 import { SagaConsumer } from '../src/saga/saga-consumer';
@@ -64,14 +65,6 @@ function sagaConsumer(onRun?: (consumer: FakeConsumer) => void) {
   return { saga, consumers, handled };
 }
 
-/** Polls until `condition` holds (the consumer's restart waits a second). */
-async function until(condition: () => boolean, what: string) {
-  for (let waited = 0; !condition(); waited += 50) {
-    assert.ok(waited < 5_000, `waited 5 s for ${what}`);
-    await sleep(50);
-  }
-}
-
 const message = (value: string | null, offset = '7'): EachMessagePayload =>
   ({
     topic: 'orders.saga',
@@ -97,9 +90,15 @@ describe('the saga consumer', () => {
     const { saga, consumers } = sagaConsumer();
     stop = () => saga.onApplicationShutdown();
     saga.onApplicationBootstrap();
-    await until(() => consumers[0]?.eachMessage !== undefined, 'the first consumer to run');
+    await eventually(
+      () => assert.ok(consumers[0]?.eachMessage !== undefined, 'the first consumer to run'),
+      5_000,
+    );
     consumers[0]!.crash(coordinatorNotFound, false);
-    await until(() => consumers[1]?.eachMessage !== undefined, 'a second consumer to run');
+    await eventually(
+      () => assert.ok(consumers[1]?.eachMessage !== undefined, 'a second consumer to run'),
+      5_000,
+    );
     assert.equal(consumers.length, 2);
   });
 
@@ -110,15 +109,21 @@ describe('the saga consumer', () => {
     });
     stop = () => saga.onApplicationShutdown();
     saga.onApplicationBootstrap();
-    await until(() => consumers.length === 2, 'a second consumer');
-    await until(() => consumers[1]!.eachMessage !== undefined, 'the second consumer to run');
+    await eventually(() => assert.ok(consumers.length === 2, 'a second consumer'), 5_000);
+    await eventually(
+      () => assert.ok(consumers[1]!.eachMessage !== undefined, 'the second consumer to run'),
+      5_000,
+    );
   });
 
   it('leaves a crash that kafkajs restarts to kafkajs', async () => {
     const { saga, consumers } = sagaConsumer();
     stop = () => saga.onApplicationShutdown();
     saga.onApplicationBootstrap();
-    await until(() => consumers[0]?.eachMessage !== undefined, 'the first consumer to run');
+    await eventually(
+      () => assert.ok(consumers[0]?.eachMessage !== undefined, 'the first consumer to run'),
+      5_000,
+    );
     consumers[0]!.crash(new Error('The coordinator is loading'), true);
     await sleep(1_500);
     assert.equal(consumers.length, 1);
@@ -127,7 +132,10 @@ describe('the saga consumer', () => {
   it('makes no consumer after shutdown, and disconnects the running one', async () => {
     const { saga, consumers } = sagaConsumer();
     saga.onApplicationBootstrap();
-    await until(() => consumers[0]?.eachMessage !== undefined, 'the first consumer to run');
+    await eventually(
+      () => assert.ok(consumers[0]?.eachMessage !== undefined, 'the first consumer to run'),
+      5_000,
+    );
     await saga.onApplicationShutdown();
     assert.ok(consumers[0]!.disconnected);
     consumers[0]!.crash(coordinatorNotFound, false);
@@ -139,7 +147,10 @@ describe('the saga consumer', () => {
     const { saga, consumers, handled } = sagaConsumer();
     stop = () => saga.onApplicationShutdown();
     saga.onApplicationBootstrap();
-    await until(() => consumers[0]?.eachMessage !== undefined, 'the first consumer to run');
+    await eventually(
+      () => assert.ok(consumers[0]?.eachMessage !== undefined, 'the first consumer to run'),
+      5_000,
+    );
     const consume = consumers[0]!.eachMessage!;
     await consume(message('not json'));
     await consume(message(null));

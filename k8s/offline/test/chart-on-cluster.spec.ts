@@ -160,6 +160,10 @@ const psql = (on: string, sql: string) =>
     sql,
   ]).trim();
 
+/** The pod of a datastore node: pg-1 runs in <release>-postgres-1, redis-2 in <release>-redis-2. */
+const podOf = (node: string) =>
+  `${RELEASE}-${node.startsWith('pg-') ? 'postgres' : 'redis'}-${node.slice(node.lastIndexOf('-') + 1)}`;
+
 /** The datastores' roles as control last recorded them (node name: primary or replica). */
 const recordedRoles = () =>
   JSON.parse(
@@ -177,9 +181,7 @@ function assertPrimariesKept(before: Record<string, string>): void {
   assert.deepEqual(recordedRoles(), before, 'the roles control recorded');
   const primaries = Object.keys(before)
     .filter((node) => before[node] === 'primary')
-    .map(
-      (node) => `${RELEASE}-${node.startsWith('pg-') ? 'postgres' : 'redis'}-${node.split('-')[1]}`,
-    )
+    .map(podOf)
     .sort();
   const labelled = kubectl([
     '-n',
@@ -442,7 +444,7 @@ describe('the chart on the offline cluster', () => {
       drill.body.result ?? '',
     )?.[1];
     assert.ok(promoted, drill.body.result);
-    const pod = `${RELEASE}-postgres-${promoted.slice(3)}`;
+    const pod = podOf(promoted);
     assert.equal(psql(pod, 'SELECT pg_is_in_recovery()'), 'f');
     // The endpoint Service selects the new primary's pod, and payments commit through it.
     await eventually(() => {
@@ -497,10 +499,7 @@ describe('the chart on the offline cluster', () => {
         Object.keys(roles).find((n) => n.startsWith('redis-') && roles[n] === 'primary') ?? '';
       assert.ok(promoted && promoted !== 'redis-0', JSON.stringify(roles));
     }, 60_000);
-    assert.match(
-      redisCli(`${RELEASE}-redis-${promoted.slice(6)}`, 'info', 'replication'),
-      /role:master/,
-    );
+    assert.match(redisCli(podOf(promoted), 'info', 'replication'), /role:master/);
     await eventually(async () => {
       const put = await httpJson(`${catalog}/products/after-redis-failover`, {
         method: 'PUT',

@@ -51,8 +51,8 @@ export class SagaConsumer implements OnApplicationBootstrap, OnApplicationShutdo
   private async start(): Promise<void> {
     while (!this.stopping) {
       try {
-        const consumer = await this.startConsumer();
-        const error = await consumer.stopped;
+        const { stopped } = await this.startConsumer();
+        const error = await stopped;
         if (this.stopping) return;
         this.logger.warn(
           `saga consumer stopped (${error.name}: ${error.message}); starting a new one`,
