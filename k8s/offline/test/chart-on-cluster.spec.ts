@@ -15,7 +15,7 @@ import {
   VARIANTS,
 } from '@faultline/chart';
 import type { LockMode, ReportView } from '@faultline/contracts';
-import { parseHistory } from '@faultline/history';
+import { type Op, OPERATIONS, parseHistory } from '@faultline/history';
 import {
   assertLateWriteFenced,
   assertLeaderReplaced,
@@ -49,12 +49,8 @@ function helm(args: string[]): string {
   return result.stdout;
 }
 
-/**
- * What a failed lock-pause assertion needs to be understood after the cluster is gone: the
- * paused writer's and the nemesis's operations (ms from the run's start), and ledger-a's
- * warnings and errors.
- */
-function lockPauseEvidence(report: ReportView): string {
+/** A run's history as the workload recorded it in its pod, each op with ms from the run's start. */
+function historyOf(report: ReportView): { ms: number; op: Op }[] {
   const history = kubectl([
     '-n',
     NAMESPACE,
@@ -68,15 +64,51 @@ function lockPauseEvidence(report: ReportView): string {
   ]);
   const ops = parseHistory(history);
   const start = ops[0]?.time ?? 0;
-  const timeline = ops
-    .filter((op) => op.process !== 'writer-b')
-    .map((op) => `${Math.round((op.time - start) / 1e6)} ms ${JSON.stringify(op).slice(0, 400)}`);
+  return ops.map((op) => ({ ms: Math.round((op.time - start) / 1e6), op }));
+}
+
+const timelineOf = (ops: { ms: number; op: Op }[]) =>
+  ops.map(({ ms, op }) => `${ms} ms ${JSON.stringify(op).slice(0, 400)}`);
+
+/**
+ * What a failed lock-pause assertion needs to be understood after the cluster is gone: the
+ * paused writer's and the nemesis's operations (ms from the run's start), and ledger-a's
+ * warnings and errors.
+ */
+function lockPauseEvidence(report: ReportView): string {
   return [
     'writer-a, nemesis and final read:',
-    ...timeline,
+    ...timelineOf(historyOf(report).filter(({ op }) => op.process !== 'writer-b')),
     'ledger-a warnings:',
     ...warningsOf('ledger-a', 'ledger'),
   ].join('\n');
+}
+
+/**
+ * What a failed raft-partition verdict needs to be understood after the cluster is gone: the
+ * nemesis, and the register operations from 3 s before to 1 s after the read the
+ * linearizability checker names, with every write of the value that read returned (a stale
+ * read, or a checker wrong about a valid history, shows there).
+ */
+function raftPartitionEvidence(report: ReportView): string {
+  const explanation = String(
+    report.results.find((r) => r.checker === 'register-linearizability')?.stats.explanation ?? '',
+  );
+  const named = /at ([\d.]+) s returned (-?\d+|null)/.exec(explanation);
+  const ops = historyOf(report);
+  if (!named) return ['the whole history:', ...timelineOf(ops)].join('\n');
+  const atMs = Number(named[1]) * 1000;
+  const value = named[2] === 'null' ? null : Number(named[2]);
+  const shownOps = ops.filter(
+    ({ ms, op }) =>
+      op.process === 'nemesis' ||
+      (ms >= atMs - 3_000 && ms <= atMs + 1_000) ||
+      (op.f === OPERATIONS.registerWrite &&
+        (op.value as { value?: unknown } | null)?.value === value),
+  );
+  return [`the nemesis, and the register around ${named[1]} s:`, ...timelineOf(shownOps)].join(
+    '\n',
+  );
 }
 
 /** The last warnings and errors an app's Deployment logged (its current container). */
@@ -650,7 +682,13 @@ describe('the chart on the offline cluster', () => {
     };
     t.diagnostic(await lockPause('redlock', (report) => assertStaleWriteLanded(report, 'redlock')));
     t.diagnostic(await lockPause('etcd-fenced', assertLateWriteFenced));
-    t.diagnostic(assertLeaderReplaced(await runs.run('raft-partition', 20)));
+    const raft = await runs.run('raft-partition', 20);
+    try {
+      t.diagnostic(assertLeaderReplaced(raft));
+    } catch (err) {
+      (err as Error).stack += `\n${raftPartitionEvidence(raft)}`;
+      throw err;
+    }
   });
 
   it('uninstalls leaving what NOTES.txt says (the claims, the last test pod), and its command removes them', async () => {
